@@ -1,0 +1,101 @@
+"""The Python API: load a rule base once, assess many profiles.
+
+>>> from cplaw import RuleBase
+>>> rules = RuleBase.load()
+>>> result = rules.assess("facts/examples/dongguan-dyeing.yaml", as_of="2010-04-01")  # doctest: +SKIP
+>>> result.data["mandatory_audit"][0]["ground"]  # doctest: +SKIP
+'double_exceed'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import pathlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import networkx as nx
+
+from . import ir
+from .assessment import AssessmentBuilder
+from .compiler import compile_files, files_at, first_day_of_law, packaged_rule_files
+from .engine import Session
+from .errors import AsOfError
+from .facts_mapping import base_facts
+from .parser import parse_query
+from .profile import Profile, load_profile, profile_from_document
+
+ProfileInput = Profile | dict | str | pathlib.Path
+
+
+def parse_as_of(value: _dt.date | str | None) -> _dt.date:
+    """An as-of date from a date, an ISO string, or None (today)."""
+    if value is None:
+        return _dt.date.today()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise AsOfError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@dataclass
+class Assessment:
+    """One enterprise assessed as of one date: the contract document, and the engine session behind it."""
+
+    data: dict[str, Any]
+    profile: Profile
+    session: Session = field(repr=False)
+
+    def explain(self, query: str) -> nx.DiGraph:
+        """The derivation graph of every fact matching ``query`` (e.g. ``mandatory(toxic)``)."""
+        from .explain.graph import explain_query
+        return explain_query(self.session, parse_query(query), self.profile)
+
+    def why_not(self, query: str) -> nx.DiGraph:
+        """For a conclusion that does not hold: each rule that could derive it and its first failing condition."""
+        from .explain.graph import why_not_query
+        return why_not_query(self.session, parse_query(query), self.profile)
+
+
+class RuleBase:
+    """A compiled rule base; load once, assess many enterprises (each in its own engine context)."""
+
+    def __init__(self, program: ir.Program):
+        self.program = program
+        self.first_day = first_day_of_law(program)
+
+    @classmethod
+    def load(cls, path: str | pathlib.Path | None = None) -> RuleBase:
+        """The packaged rule base, or the vocabulary plus the rule files at ``path``."""
+        if path is None:
+            return _packaged()
+        vocabulary = [f for f in packaged_rule_files() if f[0] == "facts/vocabulary.cplaw"]
+        return cls(compile_files(vocabulary + files_at(path)))
+
+    def profile(self, profile: ProfileInput) -> Profile:
+        if isinstance(profile, Profile):
+            return profile
+        if isinstance(profile, dict):
+            return profile_from_document(profile)
+        return load_profile(profile)
+
+    def assess(self, profile: ProfileInput, as_of: _dt.date | str | None = None) -> Assessment:
+        """Assess an enterprise as of a date (default: today)."""
+        day = parse_as_of(as_of)
+        if self.first_day is None or day < self.first_day:
+            raise AsOfError(f"no cleaner-production law was in force on that date ({day.isoformat()}): "
+                            f"the first, the 2002 清洁生产促进法, took effect on "
+                            f"{self.first_day.isoformat() if self.first_day else '2003-01-01'}")
+        prof = self.profile(profile)
+        facts = base_facts(prof, day, self.program)
+        session = Session(self.program, facts.facts)
+        data = AssessmentBuilder(self.program, session, prof.enterprise.id, day, facts.ignored).build()
+        return Assessment(data, prof, session)
+
+
+@lru_cache(maxsize=1)
+def _packaged() -> RuleBase:
+    return RuleBase(compile_files(packaged_rule_files()))

@@ -1,0 +1,168 @@
+"""Build a ``cplaw.assessment/1`` document from what the engine derived.
+
+Every item comes from a derived fact, and its citations from the rules the engine reports as having
+derived it (``p__by`` provenance): nothing here decides a legal question.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from . import ir
+from .engine import Session
+
+FORMAT = "cplaw.assessment/1"
+
+
+def citation(program: ir.Program, ref: ir.ArticleRef) -> dict[str, Any]:
+    """A Citation object of the contract, with the article's own words."""
+    instrument = program.instruments[ref.instrument]
+    article = program.articles[ref.key]
+    return {"instrument": instrument.id, "title": instrument.title,
+            "version": instrument.version.isoformat() if instrument.version else None,
+            "article": ref.article, "paragraph": ref.paragraph, "item": ref.item,
+            "text": article.text, "status": instrument.status}
+
+
+def rule_citations(program: ir.Program, rule_ids) -> list[dict[str, Any]]:
+    seen: dict[tuple, dict[str, Any]] = {}
+    for rule_id in rule_ids:
+        for ref in program.rules[rule_id].cites:
+            seen.setdefault(ref.key, citation(program, ref))
+    return list(seen.values())
+
+
+def _iso(day: _dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+class AssessmentBuilder:
+    """Reads the conclusions of one Session into the contract's shape."""
+
+    def __init__(self, program: ir.Program, session: Session, enterprise_id: str, as_of: _dt.date,
+                 ignored: list[str]):
+        self.program = program
+        self.session = session
+        self.enterprise_id = enterprise_id
+        self.as_of = as_of
+        self.ignored = ignored
+        self.rules_used: set[str] = set()
+
+    def _by(self, predicate: str, pattern=None) -> dict[tuple, list[str]]:
+        """Derived facts of a predicate, each with the rules that derived it."""
+        grouped: dict[tuple, list[str]] = {}
+        for rule_id, args in self.session.derived_by(predicate, pattern):
+            grouped.setdefault(args, []).append(rule_id)
+            self.rules_used.add(rule_id)
+        return grouped
+
+    def jurisdiction(self, instrument_id: str) -> str:
+        return self.program.instruments[instrument_id].jurisdiction
+
+    def build(self) -> dict[str, Any]:
+        obligations, due_rules = self.obligations()
+        doc = {
+            "format": FORMAT,
+            "enterprise": self.enterprise_id,
+            "as_of": self.as_of.isoformat(),
+            "mandatory_audit": self.mandatory(),
+            "obligations": obligations,
+            "violations": self.violations(due_rules),
+            "sanctions": self.sanctions(),
+        }
+        doc["notes"] = self.notes(doc)
+        return doc
+
+    def mandatory(self) -> list[dict[str, Any]]:
+        grounds = self._by("mandatory")
+        return [{"ground": ground, "cites": rule_citations(self.program, rules)}
+                for (ground,), rules in sorted(grounds.items())]
+
+    def obligations(self) -> tuple[list[dict[str, Any]], dict[tuple, list[str]]]:
+        dues = self._by("due")
+        statuses = {row[:4]: row[4] for row in self.session.ask("status")}
+        done = {(d, r): day for d, r, day in self.session.ask("done")}
+        items = []
+        for (duty, source, round_, nominal, due), rules in dues.items():
+            item = {"duty": duty, "due": _iso(due), "due_nominal": _iso(nominal),
+                    "status": statuses.get((duty, source, round_, due)),
+                    "jurisdiction": self.jurisdiction(source), "round": _iso(round_), "instrument": source,
+                    "cites": rule_citations(self.program, rules)}
+            if (duty, round_) in done:
+                item["done"] = _iso(done[(duty, round_)])
+            items.append(item)
+        items.sort(key=lambda o: (o["round"], o["due"], o["duty"], o["jurisdiction"]))
+        return items, {(d, s, r, due): rules for (d, s, r, _n, due), rules in dues.items()}
+
+    def violations(self, due_rules: dict[tuple, list[str]]) -> list[dict[str, Any]]:
+        done = {(d, r): day for d, r, day in self.session.ask("done")}
+        items = []
+        for (duty, source, round_, due, since), rules in self._by("violation").items():
+            item = {"duty": duty, "since": _iso(since), "jurisdiction": self.jurisdiction(source),
+                    "round": _iso(round_), "instrument": source,
+                    "cites": rule_citations(self.program, due_rules.get((duty, source, round_, due), []) + rules)}
+            if (duty, round_) in done and done[(duty, round_)] > due:
+                item["until"] = _iso(done[(duty, round_)])
+            items.append(item)
+        items.sort(key=lambda v: (v["since"], v["duty"], v["jurisdiction"]))
+        return items
+
+    def sanctions(self) -> list[dict[str, Any]]:
+        met = {d for (d,) in self.session.ask("condition_met")}
+        unmet = {d for (d,) in self.session.ask("condition_unmet")}
+        items = []
+        for (duty, source, round_, measure, authority, fmin, fmax, condition, discretion), rules \
+                in self._by("sanction").items():
+            item = {"measure": measure, "authority": authority,
+                    "fine_min": int(fmin) if fmin is not None else None,
+                    "fine_max": int(fmax) if fmax is not None else None,
+                    "condition": None if condition == "none" else condition,
+                    "duty": duty, "discretionary": discretion == "may", "round": _iso(round_),
+                    "jurisdiction": self.jurisdiction(source),
+                    "cites": rule_citations(self.program, rules)}
+            if item["condition"] == "refuses_to_correct":
+                item["condition_met"] = True if duty in met else False if duty in unmet else None
+            items.append(item)
+        items.sort(key=lambda s: (s["round"], s["duty"], s["measure"] != "order_to_correct", s["measure"]))
+        return items
+
+    def notes(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        notes = []
+        for (kind, duty, round_, text), rules in sorted(self._by("note").items()):
+            note = {"kind": kind, "text": text, "cites": rule_citations(self.program, rules)}
+            if duty != "none":
+                note["duty"] = duty
+                note["round"] = _iso(round_)
+            notes.append(note)
+        notes.extend(self.reading_notes())
+        notes.extend(self.source_notes(doc))
+        if self.ignored:
+            notes.append({"kind": "after_as_of", "cites": [],
+                          "text": "Not considered, being dated after the as-of date: " + ", ".join(self.ignored)})
+        return notes
+
+    def reading_notes(self) -> list[dict[str, Any]]:
+        """The named interpretations of every rule that contributed to this assessment."""
+        self.rules_used |= self.session.rules_that_fired()
+        notes = []
+        for rule_id in sorted(self.rules_used):
+            rule = self.program.rules[rule_id]
+            for reading in rule.readings:
+                notes.append({"kind": "interpretation", "reading": reading.name, "rule": rule_id,
+                              "text": reading.text, "cites": rule_citations(self.program, [rule_id])})
+        return notes
+
+    def source_notes(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        """One note for each cited instrument whose text is not verified."""
+        cited = {c["instrument"] for section in ("mandatory_audit", "obligations", "violations", "sanctions")
+                 for item in doc[section] for c in item["cites"]}
+        notes = []
+        for inst_id in sorted(cited):
+            inst = self.program.instruments[inst_id]
+            if inst.status != "verified":
+                notes.append({"kind": "unofficial_source" if inst.status == "unofficial" else "source_status",
+                              "instrument": inst_id, "status": inst.status, "cites": [],
+                              "text": f"{inst.title} ({inst_id}) is cited from a {inst.status} text: "
+                                      f"{inst.note or 'not checked against an official copy'}"})
+        return notes

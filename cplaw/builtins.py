@@ -1,0 +1,45 @@
+"""Functions a rule body may call, with their types and the articles that define them.
+
+Every function is total on well-typed arguments (the checks guarantee the types): pyDatalog turns an
+exception raised inside an expression into a value, so a function that could raise would give wrong
+answers silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import periods
+
+CIVIL_CODE = "CN-CC-2020"
+
+
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+    params: tuple[str, ...]
+    result: str
+    function: Callable
+    cites: tuple[tuple[str, str, int | None], ...]  # (instrument, article, paragraph)
+    zh: str
+    en: str
+
+
+BUILTINS: dict[str, Builtin] = {
+    b.name: b
+    for b in [
+        Builtin("effective", ("date",), "date", periods.effective_last_day,
+                ((CIVIL_CODE, "203", 1),),
+                "期间的最后一日是法定休假日的，顺延至休假日结束的次日",
+                "the last day, moved past a statutory rest day to the next working day"),
+        Builtin("day_after", ("date",), "date", periods.day_after, (),
+                "次日", "the day after"),
+    ]
+}
+
+# `Date + Period` is calendar arithmetic on the law's terms: arts. 201 and 202.
+ADD_PERIOD = Builtin("add_period", ("date", "period"), "date", periods.add_period,
+                     ((CIVIL_CODE, "201", 1), (CIVIL_CODE, "202", None)),
+                     "按年、月、日、工作日计算期间（开始的当日不计入）",
+                     "a period counted from the day after the start (months and years to the corresponding day)")

@@ -1,0 +1,244 @@
+"""Static checks on a parsed rule base. Every problem is collected; nothing is evaluated while any remains.
+
+Checks: duplicate ids; unknown predicate, type or enum value; arity and type mismatches; unsafe variables
+(in the head, a negation or a comparison but bound by no positive literal); negation through recursion;
+a rule without a citation; a citation of an undeclared article.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from . import ir
+from .builtins import ADD_PERIOD, BUILTINS
+from .errors import Diagnostic
+
+BASE_TYPES = {"date", "period", "number", "int", "string", "ref"}
+NULLABLE = {"number", "int", "string", "date"}
+
+
+class Checker:
+    """Runs every check over a set of parsed files and collects diagnostics."""
+
+    def __init__(self, files: list[ir.RuleFile], sources: dict[str, list[str]]):
+        self.files = files
+        self.sources = sources  # path → lines, for caret display
+        self.diagnostics: list[Diagnostic] = []
+        self.instruments: dict[str, ir.Instrument] = {}
+        self.articles: dict[tuple, ir.Article] = {}
+        self.enums: dict[str, ir.Enum] = {}
+        self.predicates: dict[str, ir.Predicate] = {}
+        self.rules: dict[str, ir.Rule] = {}
+        self.enum_of_value: dict[str, set[str]] = {}
+
+    def error(self, pos: ir.Pos, message: str, code: str) -> None:
+        lines = self.sources.get(pos.file, [])
+        source_line = lines[pos.line - 1] if 0 < pos.line <= len(lines) else None
+        self.diagnostics.append(Diagnostic(pos.file, pos.line, pos.column, message, code, source_line))
+
+    # ── declarations ────────────────────────────────────────────────────────
+    def declare(self) -> None:
+        for f in self.files:
+            if f.instrument:
+                self._unique(self.instruments, f.instrument.id, f.instrument, "instrument")
+            for a in f.articles:
+                self._unique(self.articles, a.ref.key, a, f"article {a.ref}")
+            for e in f.enums:
+                self._unique(self.enums, e.name, e, "enum")
+            for p in f.predicates:
+                self._unique(self.predicates, p.name, p, "predicate")
+            for r in f.rules:
+                self._unique(self.rules, r.id, r, "rule id")
+        for e in self.enums.values():
+            for v in e.values:
+                self.enum_of_value.setdefault(v, set()).add(e.name)
+        for p in self.predicates.values():
+            for param in p.params:
+                if param.type not in BASE_TYPES and param.type not in self.enums:
+                    self.error(p.pos, f"predicate {p.name}: unknown type {param.type!r} for {param.name}",
+                               "unknown-type")
+
+    def _unique(self, table: dict, key, value, what: str) -> None:
+        if key in table:
+            first = table[key].pos
+            self.error(value.pos, f"duplicate {what} {key if isinstance(key, str) else ''}".rstrip()
+                       + f" (first declared at {first.file}:{first.line})", "duplicate")
+        else:
+            table[key] = value
+
+    # ── rules ───────────────────────────────────────────────────────────────
+    def check_rules(self) -> None:
+        for rule in self.rules.values():
+            if not rule.cites:
+                self.error(rule.pos, f"rule {rule.id} cites no article", "no-citation")
+            for ref in rule.cites:
+                if ref.instrument not in self.instruments:
+                    self.error(ref.pos, f"rule {rule.id} cites unknown instrument {ref.instrument}",
+                               "unknown-article")
+                elif ref.key not in self.articles:
+                    self.error(ref.pos, f"rule {rule.id} cites {ref}, which is not declared", "unknown-article")
+            for clause in rule.clauses:
+                self.check_clause(rule, clause)
+
+    def check_clause(self, rule: ir.Rule, clause: ir.Clause) -> None:
+        types: dict[str, str] = {}
+        head = clause.head
+        head_pred = self._atom(head, types, in_head=True)
+        if head_pred and head_pred.kind == "input":
+            self.error(head.pos, f"{head.predicate} is an input predicate: no rule may conclude it", "input-head")
+        for lit in clause.body:
+            if isinstance(lit, ir.Atom):
+                self._atom(lit, types)
+        self._safety_and_types(rule, clause, types)
+
+    def _atom(self, atom: ir.Atom, types: dict[str, str], in_head: bool = False) -> ir.Predicate | None:
+        pred = self.predicates.get(atom.predicate)
+        if pred is None:
+            self.error(atom.pos, f"unknown predicate {atom.predicate}", "unknown-predicate")
+            return None
+        if len(atom.args) != pred.arity:
+            self.error(atom.pos, f"{atom.predicate} takes {pred.arity} argument"
+                       f"{'s' if pred.arity != 1 else ''} ({', '.join(p.name for p in pred.params)}), "
+                       f"given {len(atom.args)}", "arity")
+            return pred
+        for arg, param in zip(atom.args, pred.params):
+            if isinstance(arg, ir.Var):
+                if arg.anonymous:
+                    if in_head:
+                        self.error(arg.pos, "an anonymous variable '_' cannot stand in a rule's head", "unsafe")
+                    continue
+                known = types.get(arg.name)
+                if known is None:
+                    if not atom.negated:
+                        types[arg.name] = param.type
+                elif not _compatible(known, param.type):
+                    self.error(arg.pos, f"variable {arg.name} is {known} here but {atom.predicate}'s "
+                               f"{param.name} is {param.type}", "type")
+            else:
+                self._constant(arg, param.type, f"{atom.predicate}'s {param.name}")
+        return pred
+
+    def _constant(self, const: ir.Const, expected: str, where: str) -> None:
+        if const.type == "null":
+            if expected not in NULLABLE:
+                self.error(const.pos, f"null is not allowed for {where} ({expected})", "type")
+        elif expected in self.enums:
+            if const.type != "symbol":
+                self.error(const.pos, f"{where} takes a value of {expected}, not the {const.type} {const}", "type")
+            elif const.value not in self.enums[expected].values:
+                self.error(const.pos, f"{const.value!r} is not a value of {expected} "
+                           f"(accepted: {', '.join(self.enums[expected].values)})", "type")
+        elif const.type == "symbol":
+            self.error(const.pos, f"{where} is {expected}; {const.value!r} is a bare name "
+                       "(quote a string, or declare an enum)", "type")
+        elif not _compatible(const.type, expected) and not (const.type == "string" and expected == "ref"):
+            self.error(const.pos, f"{where} is {expected}, not the {const.type} {const}", "type")
+
+    def _safety_and_types(self, rule: ir.Rule, clause: ir.Clause, types: dict[str, str]) -> None:
+        bound = {v.name for lit in clause.body if isinstance(lit, ir.Atom) and not lit.negated for v in lit.vars()}
+        comparisons = [lit for lit in clause.body if isinstance(lit, ir.Comparison)]
+        progress = True
+        while progress:  # assignments bind their left variable once their right side is bound
+            progress = False
+            for cmp in comparisons:
+                target = _assignment_target(cmp, bound)
+                if target is not None:
+                    bound.add(target.name)
+                    other = cmp.right if cmp.left == target else cmp.left
+                    t = self._expr_type(other, types)
+                    if t and target.name not in types:
+                        types[target.name] = t
+                    progress = True
+        for cmp in comparisons:
+            for v in cmp.vars():
+                if v.name not in bound:
+                    self.error(v.pos, f"unsafe variable {v.name}: used in a comparison but bound by no "
+                               "positive literal", "unsafe")
+            left, right = self._expr_type(cmp.left, types), self._expr_type(cmp.right, types)
+            if left and right and not (_compatible(left, right) or _compatible(right, left)):
+                self.error(cmp.pos, f"cannot compare {left} with {right}: {cmp}", "type")
+            elif cmp.op not in ("=", "!=") and left and left not in ("date", "number", "int"):
+                self.error(cmp.pos, f"{cmp.op} needs dates or numbers, not {left}", "type")
+        for lit in clause.body:
+            if isinstance(lit, ir.Atom) and lit.negated:
+                for v in lit.vars():
+                    if not v.anonymous and v.name not in bound:
+                        self.error(v.pos, f"unsafe variable {v.name}: in a negation but bound by no positive "
+                                   "literal (use _ for 'any value')", "unsafe")
+        for v in clause.head.vars():
+            if not v.anonymous and v.name not in bound:
+                self.error(v.pos, f"unsafe variable {v.name}: in the head but bound by no positive literal",
+                           "unsafe")
+        if rule.applies_at is not None and rule.applies_at.name not in bound:
+            self.error(rule.applies_at.pos, f"rule {rule.id} applies at {rule.applies_at.name}, "
+                       "which its first clause does not bind", "unsafe")
+        if rule.applies_at is not None and types.get(rule.applies_at.name, "date") != "date":
+            self.error(rule.applies_at.pos, f"rule {rule.id} applies at {rule.applies_at.name}, "
+                       "which is not a date", "type")
+
+    def _expr_type(self, expr: ir.Expr, types: dict[str, str]) -> str | None:
+        if isinstance(expr, ir.Var):
+            return types.get(expr.name)
+        if isinstance(expr, ir.Const):
+            return None if expr.type in ("null", "symbol") else expr.type
+        if isinstance(expr, ir.Call):
+            builtin = BUILTINS.get(expr.function)
+            if builtin is None:
+                self.error(expr.pos, f"unknown function {expr.function} (known: {', '.join(BUILTINS)})",
+                           "unknown-function")
+                return None
+            if len(expr.args) != len(builtin.params):
+                self.error(expr.pos, f"{expr.function} takes {len(builtin.params)} argument(s)", "arity")
+            for arg, want in zip(expr.args, builtin.params):
+                got = self._expr_type(arg, types)
+                if got and not _compatible(got, want):
+                    self.error(expr.pos, f"{expr.function} takes a {want}, not a {got}", "type")
+            return builtin.result
+        left, right = self._expr_type(expr.left, types), self._expr_type(expr.right, types)
+        if left == "date" and right == "period" and expr.op == "+":
+            return ADD_PERIOD.result
+        if left in ("number", "int") and right in ("number", "int"):
+            return "int" if left == right == "int" and expr.op != "/" else "number"
+        if left and right:
+            self.error(expr.pos, f"cannot compute {left} {expr.op} {right}", "type")
+        return None
+
+    # ── stratification ──────────────────────────────────────────────────────
+    def check_stratification(self) -> None:
+        graph = nx.DiGraph()
+        negative: list[tuple[str, str, ir.Atom]] = []
+        for rule in self.rules.values():
+            for clause in rule.clauses:
+                graph.add_node(clause.head.predicate)
+                for lit in clause.body:
+                    if isinstance(lit, ir.Atom):
+                        graph.add_edge(lit.predicate, clause.head.predicate)
+                        if lit.negated:
+                            negative.append((lit.predicate, clause.head.predicate, lit))
+        component = {n: i for i, scc in enumerate(nx.strongly_connected_components(graph)) for n in scc}
+        for body_pred, head_pred, lit in negative:
+            if component[body_pred] == component[head_pred]:
+                self.error(lit.pos, f"negation through recursion: {head_pred} depends on 'not {body_pred}', "
+                           f"and {body_pred} depends on {head_pred}", "stratification")
+
+    def run(self) -> list[Diagnostic]:
+        self.declare()
+        self.check_rules()
+        self.check_stratification()
+        return self.diagnostics
+
+
+def _compatible(got: str, want: str) -> bool:
+    return got == want or (got == "int" and want == "number") or (got == "string" and want == "ref") \
+        or (got == "ref" and want == "string")
+
+
+def _assignment_target(cmp: ir.Comparison, bound: set[str]) -> ir.Var | None:
+    """The variable an ``=`` comparison binds, given what is bound already (None if it binds nothing)."""
+    if cmp.op != "=":
+        return None
+    for target, other in ((cmp.left, cmp.right), (cmp.right, cmp.left)):
+        if isinstance(target, ir.Var) and target.name not in bound \
+                and all(v.name in bound for v in ir.expr_vars(other)):
+            return target
+    return None

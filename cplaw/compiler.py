@@ -1,0 +1,127 @@
+"""Compile rule files into a checked, engine-neutral Program.
+
+The compiler owns the engine's pitfalls (research/pydatalog-notes.md): it refuses anything a check flags,
+orders every body so that negations and comparisons come after the literals that bind them, and guards
+each rule with its instrument's in-force interval at the rule's applicability date.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from importlib import resources
+from pathlib import Path
+
+from . import ir
+from .checks import Checker, _assignment_target
+from .errors import Diagnostic, RuleError
+from .parser import parse_text
+
+AS_OF = "AsOf__"  # the variable bound to the assessment date in guarded rules
+
+
+def packaged_rule_files() -> list[tuple[str, str]]:
+    """The vocabulary and every rule file shipped in the package, as (display path, text)."""
+    found: list[tuple[str, str]] = []
+    vocabulary = resources.files("cplaw.facts").joinpath("vocabulary.cplaw")
+    found.append(("facts/vocabulary.cplaw", vocabulary.read_text(encoding="utf-8")))
+    root = resources.files("cplaw.rules")
+    stack = [(root, "cplaw/rules")]
+    while stack:
+        folder, label = stack.pop()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                stack.append((entry, f"{label}/{entry.name}"))
+            elif entry.name.endswith(".cplaw"):
+                found.append((f"{label}/{entry.name}", entry.read_text(encoding="utf-8")))
+    return found
+
+
+def files_at(path: str | Path) -> list[tuple[str, str]]:
+    """Rule files at a path: one file, or every *.cplaw below a folder (sorted)."""
+    path = Path(path)
+    paths = sorted(path.rglob("*.cplaw")) if path.is_dir() else [path]
+    return [(str(p), p.read_text(encoding="utf-8")) for p in paths]
+
+
+def compile_files(files: list[tuple[str, str]]) -> ir.Program:
+    """Parse, check and compile. Raises RuleError listing every problem found."""
+    parsed: list[ir.RuleFile] = []
+    diagnostics: list[Diagnostic] = []
+    sources: dict[str, list[str]] = {}
+    for path, text in files:
+        sources[path] = text.splitlines()
+        rule_file, problems = parse_text(text, path)
+        parsed.append(rule_file)
+        diagnostics.extend(problems)
+    checker = Checker(parsed, sources)
+    diagnostics.extend(checker.run())
+    if diagnostics:
+        raise RuleError(diagnostics)
+    clauses = [compiled for rule in checker.rules.values()
+               for index, clause in enumerate(rule.clauses)
+               for compiled in [compile_clause(rule, index, clause, checker.instruments)]]
+    return ir.Program(checker.instruments, checker.articles, checker.enums, checker.predicates,
+                      checker.rules, clauses, [p for p, _ in files])
+
+
+def in_force_guards(instrument: ir.Instrument, day: ir.Var) -> list[ir.Comparison]:
+    """``day`` lies within the instrument's in-force interval."""
+    guards = [ir.Comparison(">=", day, ir.Const(instrument.in_force_from, "date"), guard=instrument.id)]
+    if instrument.in_force_to is not None:
+        guards.append(ir.Comparison("<=", day, ir.Const(instrument.in_force_to, "date"), guard=instrument.id))
+    return guards
+
+
+def compile_clause(rule: ir.Rule, index: int, clause: ir.Clause,
+                   instruments: dict[str, ir.Instrument]) -> ir.CompiledClause:
+    body: list[ir.Literal] = list(clause.body)
+    if not rule.timeless and rule.instrument in instruments:
+        day = rule.applies_at
+        if day is None:
+            day = ir.Var(AS_OF)
+            body.insert(0, ir.Atom("as_of", (day,)))
+        body.extend(in_force_guards(instruments[rule.instrument], day))
+    ordered, variables = order_body(body)
+    return ir.CompiledClause(rule.id, index, clause.head, tuple(ordered), tuple(variables))
+
+
+def order_body(body: list[ir.Literal]) -> tuple[list[ir.Literal], list[str]]:
+    """Order literals so each one's inputs are bound before it: filters as early as they can run,
+    positive atoms in written order otherwise. (pyDatalog evaluates a negation or comparison placed
+    before its binding literal as if unbound: silently wrong.)"""
+    remaining = list(body)
+    ordered: list[ir.Literal] = []
+    bound: list[str] = []
+    while remaining:
+        chosen = next((lit for lit in remaining if _ready_filter(lit, bound)), None)
+        if chosen is None:
+            chosen = next((lit for lit in remaining if isinstance(lit, ir.Atom) and not lit.negated), None)
+        if chosen is None:  # unreachable after the safety check
+            raise AssertionError(f"cannot order body: {', '.join(map(str, remaining))}")
+        remaining.remove(chosen)
+        ordered.append(chosen)
+        for v in _binds(chosen, bound):
+            if v not in bound:
+                bound.append(v)
+    return ordered, bound
+
+
+def _ready_filter(lit: ir.Literal, bound: list[str]) -> bool:
+    if isinstance(lit, ir.Atom):
+        return lit.negated and all(v.anonymous or v.name in bound for v in lit.vars())
+    if _assignment_target(lit, set(bound)) is not None:
+        return True
+    return all(v.name in bound for v in lit.vars())
+
+
+def _binds(lit: ir.Literal, bound: list[str]) -> list[str]:
+    if isinstance(lit, ir.Atom):
+        return [] if lit.negated else [v.name for v in lit.vars() if not v.anonymous]
+    target = _assignment_target(lit, set(bound))
+    return [target.name] if target is not None else []
+
+
+def first_day_of_law(program: ir.Program) -> _dt.date | None:
+    """The earliest day on which any encoded cleaner-production instrument is in force."""
+    days = [i.in_force_from for i in program.instruments.values() if not i.general]
+    return min(days) if days else None

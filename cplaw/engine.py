@@ -1,0 +1,156 @@
+"""The pyDatalog backend: runs a compiled Program on one enterprise's facts.
+
+Driven through pyEngine's API (never through strings), with the guards research/pydatalog-notes.md asks for:
+- ``Float_Precision`` is off; amounts are Decimal or int;
+- bodies arrive ordered by the compiler; stratification was checked before anything gets here;
+- each Session loads the program into a fresh ``Logic()`` of the thread that uses it, so no two
+  assessments, rule bases or threads ever share facts;
+- provenance: each clause of rule ``r`` concluding ``p(args)`` is loaded as ``p__by("r", args) <= body``
+  plus one bridge ``p(args) <= p__by(R, args)``, so asking ``p__by`` tells which rules derived a fact.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from pyDatalog import Logic, pyEngine
+
+from . import ir
+from .builtins import ADD_PERIOD, BUILTINS
+
+pyEngine.Float_Precision = None  # pitfall 1: single-precision floats
+
+Fact = tuple[str, tuple[Any, ...]]
+_query_ids = itertools.count(1)
+
+
+def by_name(predicate: str) -> str:
+    return f"{predicate}__by"
+
+
+def _term(node: ir.Expr):
+    if isinstance(node, ir.Var):
+        return pyEngine.Var(node.name)
+    if isinstance(node, ir.Const):
+        return pyEngine.Const(node.value)
+    if isinstance(node, ir.Call):
+        return _call(BUILTINS[node.function].function, [_term(a) for a in node.args])
+    if node.op == "+" and _is_period(node.right):
+        return _call(ADD_PERIOD.function, [_term(node.left), _term(node.right)])
+    return pyEngine.Operation(_term(node.left), node.op, _term(node.right))
+
+
+def _is_period(node: ir.Expr) -> bool:
+    return isinstance(node, ir.Const) and node.type == "period"
+
+
+def _call(function, args: list):
+    return pyEngine.Operation(pyEngine.Const(function), "(", pyEngine.VarTuple(tuple(args)))
+
+
+def _literal(lit: ir.Literal, bound: set[str]):
+    """One engine literal; ``bound`` is what the earlier literals bind (to orient assignments)."""
+    if isinstance(lit, ir.Atom):
+        name = ("~" if lit.negated else "") + lit.predicate
+        return pyEngine.Literal(name, [_term(a) for a in lit.args])
+    left, right = lit.left, lit.right
+    if lit.op == "=" and isinstance(right, ir.Var) and right.name not in bound:
+        left, right = right, left  # the unbound side is the one an equation binds
+    op = "==" if lit.op == "=" else lit.op
+    return pyEngine.Literal(op, [_term(left), _term(right)])
+
+
+def _body(literals: Iterable[ir.Literal]) -> list:
+    bound: set[str] = set()
+    result = []
+    for lit in literals:
+        result.append(_literal(lit, bound))
+        bound.update(v.name for v in lit.vars() if not getattr(v, "anonymous", False))
+    return result
+
+
+class Session:
+    """One assessment's context: the program and one enterprise's facts, in the creating thread."""
+
+    def __init__(self, program: ir.Program, facts: list[Fact]):
+        self.program = program
+        self.facts = facts
+        self._thread = threading.get_ident()
+        self._logic = None
+        self._activate()
+
+    def _activate(self) -> None:
+        """(Re)load into a fresh Logic if this thread's logic is not ours any more."""
+        if threading.get_ident() != self._thread:
+            raise RuntimeError("a cplaw Session is bound to the thread that created it")
+        if self._logic is not None and getattr(Logic.tl, "logic", None) is self._logic:
+            return
+        Logic()
+        pyEngine.clear()
+        self._logic = Logic.tl.logic
+        for pred in self.program.predicates.values():
+            pyEngine.insert(pyEngine.Pred(pred.name, pred.arity))
+            if pred.kind == "derived":
+                pyEngine.insert(pyEngine.Pred(by_name(pred.name), pred.arity + 1))
+                variables = [pyEngine.Var(f"A{i}") for i in range(pred.arity)]
+                pyEngine.assert_(pyEngine.Clause(
+                    pyEngine.Literal(pred.name, variables),
+                    [pyEngine.Literal(by_name(pred.name), [pyEngine.Var("Rule__")] + variables)]))
+        for clause in self.program.clauses:
+            head = pyEngine.Literal(by_name(clause.head.predicate),
+                                    [pyEngine.Const(clause.rule)] + [_term(a) for a in clause.head.args])
+            pyEngine.assert_(pyEngine.Clause(head, _body(clause.body)))
+        for name, args in self.facts:
+            pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(name, [pyEngine.Const(a) for a in args]), []))
+
+    def ask(self, predicate: str, pattern: tuple[Any, ...] | None = None) -> list[tuple]:
+        """Facts of ``predicate`` matching ``pattern`` (None in a position: any value)."""
+        self._activate()
+        arity = self.program.predicates[predicate].arity
+        pattern = pattern or (None,) * arity
+        return _answers(pyEngine.Literal(predicate, _pattern_terms(pattern)).ask(), pattern)
+
+    def derived_by(self, predicate: str, pattern: tuple[Any, ...] | None = None) -> list[tuple[str, tuple]]:
+        """(rule id, args) for each rule that derives a fact of ``predicate`` matching ``pattern``."""
+        self._activate()
+        arity = self.program.predicates[predicate].arity
+        pattern = (None,) + (pattern or (None,) * arity)
+        rows = _answers(pyEngine.Literal(by_name(predicate), _pattern_terms(pattern)).ask(), pattern)
+        return [(row[0], tuple(row[1:])) for row in rows]
+
+    def rules_that_fired(self) -> set[str]:
+        """Every rule that derived at least one fact in this session."""
+        fired: set[str] = set()
+        for pred in self.program.predicates.values():
+            if pred.kind == "derived":
+                fired.update(rule for rule, _ in self.derived_by(pred.name))
+        return fired
+
+    def solve(self, literals: list[ir.Literal], variables: list[str]) -> list[dict[str, Any]]:
+        """All bindings of ``variables`` that satisfy the conjunction (already ordered and bound)."""
+        self._activate()
+        name = f"_cplaw_query_{next(_query_ids)}"
+        head = pyEngine.Literal(name, [pyEngine.Var(v) for v in variables])
+        clause = pyEngine.Clause(head, _body(literals))
+        pyEngine.assert_(clause)
+        try:
+            rows = head.ask()
+        finally:
+            pyEngine.retract(clause)
+        if rows is True:
+            return [{}]
+        return [dict(zip(variables, row)) for row in rows or []]
+
+
+def _pattern_terms(pattern: tuple[Any, ...]) -> list:
+    return [pyEngine.Var(f"Q{i}") if value is None else pyEngine.Const(value) for i, value in enumerate(pattern)]
+
+
+def _answers(rows, pattern: tuple[Any, ...]) -> list[tuple]:
+    """pyDatalog answers whole tuples, or True for a ground query that holds."""
+    if rows is True:
+        return [tuple(pattern)]
+    return [tuple(row) for row in rows or []]

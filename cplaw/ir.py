@@ -1,0 +1,285 @@
+"""The engine-neutral intermediate representation of a rule base.
+
+The parser builds it, the checks read it, the compiler orders it, and each backend (pyDatalog now; SQL
+later) translates the same objects. Nothing here knows about an engine.
+
+Every fact is about the one enterprise being assessed, so predicates carry no enterprise argument; a
+bulk backend adds that column to every predicate.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .periods import Period
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where something stands in a rule file."""
+
+    file: str
+    line: int
+    column: int
+
+
+NOWHERE = Pos("<builtin>", 0, 0)
+
+
+# ── terms and expressions ───────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Var:
+    name: str  # "_" is anonymous; the parser renames each "_" apart (_1, _2, …) and marks it
+    anonymous: bool = False
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+    def __str__(self) -> str:
+        return "_" if self.anonymous else self.name
+
+
+@dataclass(frozen=True)
+class Const:
+    """A constant with its type: date, period, number, string, symbol or null."""
+
+    value: _dt.date | Period | Decimal | int | str | None
+    type: str
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+    def __str__(self) -> str:
+        if self.type == "string":
+            return f'"{self.value}"'
+        if self.type == "null":
+            return "null"
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str  # + - * /
+    left: Expr
+    right: Expr
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.left} {self.op} {self.right}"
+
+
+@dataclass(frozen=True)
+class Call:
+    """A builtin function applied to expressions (see cplaw.builtins)."""
+
+    function: str
+    args: tuple[Expr, ...]
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.function}({', '.join(map(str, self.args))})"
+
+
+Term = Var | Const
+Expr = Var | Const | BinOp | Call
+
+
+def expr_vars(expr: Expr) -> list[Var]:
+    """The variables of an expression, in order of appearance."""
+    if isinstance(expr, Var):
+        return [expr]
+    if isinstance(expr, BinOp):
+        return expr_vars(expr.left) + expr_vars(expr.right)
+    if isinstance(expr, Call):
+        return [v for a in expr.args for v in expr_vars(a)]
+    return []
+
+
+# ── literals ────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Atom:
+    predicate: str
+    args: tuple[Term, ...]
+    negated: bool = False
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+    def vars(self) -> list[Var]:
+        return [a for a in self.args if isinstance(a, Var)]
+
+    def __str__(self) -> str:
+        core = f"{self.predicate}({', '.join(map(str, self.args))})"
+        return f"not {core}" if self.negated else core
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``left op right``; with ``=`` and an unbound variable on the left it binds it (an assignment)."""
+
+    op: str  # = != < <= > >=
+    left: Expr
+    right: Expr
+    pos: Pos = field(default=NOWHERE, compare=False)
+    guard: str | None = None  # set on the in-force guards the compiler adds: the instrument id
+
+    def vars(self) -> list[Var]:
+        return expr_vars(self.left) + expr_vars(self.right)
+
+    def __str__(self) -> str:
+        return f"{self.left} {self.op} {self.right}"
+
+
+Literal = Atom | Comparison
+
+
+# ── law ─────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class ArticleRef:
+    """Article / paragraph (款) / item (项) of an instrument; article is "28" or a label like "四(二)"."""
+
+    instrument: str | None  # None: the citing file's own instrument (resolved by the parser)
+    article: str
+    paragraph: int | None = None
+    item: int | None = None
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+    @property
+    def key(self) -> tuple[str | None, str, int | None, int | None]:
+        return (self.instrument, self.article, self.paragraph, self.item)
+
+    def label(self) -> str:
+        parts = [f"art. {self.article}"]
+        if self.paragraph is not None:
+            parts.append(f"para. {self.paragraph}")
+        if self.item is not None:
+            parts.append(f"item {self.item}")
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.label()}"
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    title: str
+    number: str | None
+    issuer: str | None
+    jurisdiction: str  # "CN" or a GB/T 2260 two-digit code
+    version: _dt.date | None
+    in_force_from: _dt.date
+    in_force_to: _dt.date | None  # None: still in force
+    source_file: str  # relative to ../shared
+    source_lines: tuple[int, int]
+    status: str  # verified | corroborated | unofficial
+    note: str | None
+    general: bool = False  # a general law the rules use (periods, penalties), not a cleaner-production text
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+    def in_force_on(self, day: _dt.date) -> bool:
+        return self.in_force_from <= day and (self.in_force_to is None or day <= self.in_force_to)
+
+
+@dataclass(frozen=True)
+class Article:
+    ref: ArticleRef
+    lines: tuple[int, int]
+    text: str  # the exact words, whitespace removed (the source's line wrapping is not part of the law)
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Predicate:
+    name: str
+    params: tuple[Param, ...]
+    kind: str  # input | derived
+    zh: str
+    en: str
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+    @property
+    def arity(self) -> int:
+        return len(self.params)
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    values: tuple[str, ...]
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A named interpretation the rule base takes where a text is ambiguous."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    head: Atom
+    body: tuple[Literal, ...]
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    instrument: str | None
+    cites: tuple[ArticleRef, ...]
+    clauses: tuple[Clause, ...]
+    applies_at: Var | None  # the date at which the instrument must be in force; None: the as-of date
+    readings: tuple[Reading, ...] = ()
+    timeless: bool = False  # `applies always`: no in-force guard (definitions; rules read back in time)
+    pos: Pos = field(default=NOWHERE, compare=False)
+
+
+@dataclass
+class RuleFile:
+    """What one file declares, in file order."""
+
+    path: str
+    instrument: Instrument | None = None
+    articles: list[Article] = field(default_factory=list)
+    enums: list[Enum] = field(default_factory=list)
+    predicates: list[Predicate] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CompiledClause:
+    """A clause ready for a backend: body ordered so every literal's inputs are bound before it."""
+
+    rule: str
+    index: int
+    head: Atom
+    body: tuple[Literal, ...]
+    variables: tuple[str, ...]  # every named variable, in binding order
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}#{self.index}"
+
+
+@dataclass
+class Program:
+    """A checked, compiled rule base: the IR every backend consumes."""
+
+    instruments: dict[str, Instrument]
+    articles: dict[tuple, Article]  # ArticleRef.key (instrument resolved) → Article
+    enums: dict[str, Enum]
+    predicates: dict[str, Predicate]
+    rules: dict[str, Rule]
+    clauses: list[CompiledClause]
+    files: list[str]
+
+    def clauses_for(self, predicate: str) -> list[CompiledClause]:
+        return [c for c in self.clauses if c.head.predicate == predicate]
+
+    def article(self, ref: ArticleRef) -> Article:
+        return self.articles[ref.key]

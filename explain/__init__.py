@@ -1,0 +1,1 @@
+"""Explanation graphs and their renderers (shipped as cplaw.explain)."""

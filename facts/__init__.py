@@ -1,0 +1,1 @@
+"""Fact vocabulary, JSON Schemas of the two contracts and sample profiles (data; shipped as cplaw.facts)."""
