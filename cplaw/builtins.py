@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from . import periods
+from . import ir, periods
 
 CIVIL_CODE = "CN-CC-2020"
 
@@ -43,3 +44,18 @@ ADD_PERIOD = Builtin("add_period", ("date", "period"), "date", periods.add_perio
                      ((CIVIL_CODE, "201", 1), (CIVIL_CODE, "202", None)),
                      "按年、月、日、工作日计算期间（开始的当日不计入）",
                      "a period counted from the day after the start (months and years to the corresponding day)")
+
+
+def evaluate(expr: ir.Expr, binding: dict[str, Any]) -> Any:
+    """The value of an expression under a binding, computed with the same functions the engine calls."""
+    if isinstance(expr, ir.Var):
+        return binding.get(expr.name)
+    if isinstance(expr, ir.Const):
+        return expr.value
+    if isinstance(expr, ir.Call):
+        return BUILTINS[expr.function].function(*(evaluate(a, binding) for a in expr.args))
+    left, right = evaluate(expr.left, binding), evaluate(expr.right, binding)
+    if expr.op == "+" and isinstance(expr.right, ir.Const) and expr.right.type == "period":
+        return ADD_PERIOD.function(left, right)
+    return {"+": lambda: left + right, "-": lambda: left - right, "*": lambda: left * right,
+            "/": lambda: left / right}[expr.op]()

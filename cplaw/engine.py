@@ -19,7 +19,7 @@ from typing import Any
 from pyDatalog import Logic, pyEngine
 
 from . import ir
-from .builtins import ADD_PERIOD, BUILTINS
+from .builtins import ADD_PERIOD, BUILTINS, evaluate
 
 pyEngine.Float_Precision = None  # pitfall 1: single-precision floats
 
@@ -36,6 +36,8 @@ def _term(node: ir.Expr):
         return pyEngine.Var(node.name)
     if isinstance(node, ir.Const):
         return pyEngine.Const(node.value)
+    if not ir.expr_vars(node):  # pyDatalog leaves an all-constant operation unevaluated: fold it here
+        return pyEngine.Const(evaluate(node, {}))
     if isinstance(node, ir.Call):
         return _call(BUILTINS[node.function].function, [_term(a) for a in node.args])
     if node.op == "+" and _is_period(node.right):

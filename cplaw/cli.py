@@ -1,0 +1,155 @@
+"""The ``cplaw`` command: assess, why, why-not, check.
+
+Exit codes: 0 answered; 1 bad input (a clear message, no traceback); 2 misuse of the command.
+Set CPLAW_DEBUG=1 to see the traceback of an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from lark.exceptions import LarkError
+
+from . import ir
+from .api import RuleBase
+from .compiler import compile_files, files_at, packaged_rule_files
+from .errors import CplawError, RuleError
+from .parser import parse_query
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cplaw", description="China's cleaner-production audit law, explained.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    assess = sub.add_parser("assess", help="assess an enterprise profile (prints cplaw.assessment/1)")
+    assess.add_argument("profile")
+    assess.add_argument("--as-of", help="the date to assess as of (YYYY-MM-DD; default: today)")
+    assess.add_argument("--format", choices=["text", "json"], default="text")
+    assess.add_argument("--lang", choices=["en", "zh"], default="en")
+
+    for name, what in (("why", "why a conclusion holds"), ("why-not", "why a conclusion does not hold")):
+        cmd = sub.add_parser(name, help=f"explain {what}",
+                             description="QUERY is an atom such as 'mandatory(toxic)' or "
+                                         "'sanction(submit_report)'; missing trailing arguments mean any value.")
+        cmd.add_argument("profile")
+        cmd.add_argument("query")
+        cmd.add_argument("--as-of")
+        cmd.add_argument("--format", choices=["text", "json", "dot"], default="text")
+        cmd.add_argument("--lang", choices=["en", "zh"], default="en")
+
+    check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
+    check.add_argument("path", nargs="?")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except CplawError as err:
+        print(f"cplaw: {err}", file=sys.stderr)
+        return 1
+    except Exception as err:  # an internal error: say so plainly
+        if os.environ.get("CPLAW_DEBUG"):
+            raise
+        print(f"cplaw: internal error ({type(err).__name__}: {err}); set CPLAW_DEBUG=1 for details",
+              file=sys.stderr)
+        return 3
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        return _check(args.path)
+    rules = RuleBase.load()
+    assessment = rules.assess(args.profile, args.as_of)
+    if args.command == "assess":
+        if args.format == "json":
+            print(json.dumps(assessment.data, ensure_ascii=False, indent=2))
+        else:
+            print(render_assessment(assessment.data, args.lang))
+        return 0
+    from .explain.render import to_dot, to_json, to_text
+    atom = _query(args.query, rules.program)
+    graph = assessment.explain(str(atom)) if args.command == "why" else assessment.why_not(str(atom))
+    print({"text": lambda: to_text(graph, args.lang), "json": lambda: to_json(graph),
+           "dot": lambda: to_dot(graph, args.lang)}[args.format]())
+    return 0
+
+
+def _query(text: str, program: ir.Program) -> ir.Atom:
+    try:
+        atom = parse_query(text)
+    except LarkError:
+        raise CplawError(f"cannot read the query {text!r}: write an atom such as mandatory(toxic)") from None
+    pred = program.predicates.get(atom.predicate)
+    if pred is None:
+        known = ", ".join(sorted(p.name for p in program.predicates.values() if p.kind == "derived"))
+        raise CplawError(f"unknown predicate {atom.predicate!r} in the query; conclusions: {known}")
+    if len(atom.args) > pred.arity:
+        raise CplawError(f"{atom.predicate} takes {pred.arity} arguments "
+                         f"({', '.join(p.name for p in pred.params)})")
+    padding = tuple(ir.Var(f"_{i}", anonymous=True) for i in range(pred.arity - len(atom.args)))
+    args = tuple(_quoted(a) for a in atom.args) + padding
+    return ir.Atom(atom.predicate, args)
+
+
+def _quoted(term):
+    """Query constants are written bare (CN-IM-2004 reads as a variable-like word): keep what was meant."""
+    return term
+
+
+def _check(path: str | None) -> int:
+    files = packaged_rule_files() if path is None else \
+        [f for f in packaged_rule_files() if f[0] == "facts/vocabulary.cplaw"] + files_at(path)
+    try:
+        program = compile_files(files)
+    except RuleError as err:
+        for diagnostic in err.diagnostics:
+            print(diagnostic.render(), file=sys.stderr)
+        print(f"{len(err.diagnostics)} error(s); nothing was evaluated", file=sys.stderr)
+        return 1
+    print(f"ok: {len(program.files)} files, {len(program.instruments)} instruments, "
+          f"{len(program.articles)} articles, {len(program.rules)} rules ({len(program.clauses)} clauses)")
+    return 0
+
+
+def render_assessment(doc: dict[str, Any], lang: str = "en") -> str:
+    """A plain-text reading of an assessment."""
+    zh = lang == "zh"
+    lines = [f"{doc['enterprise']} — {'评估基准日' if zh else 'as of'} {doc['as_of']}", ""]
+    grounds = doc["mandatory_audit"]
+    if grounds:
+        lines.append("应当实施强制性清洁生产审核：" if zh else "Subject to mandatory cleaner-production audit:")
+        for g in grounds:
+            lines.append(f"  {g['ground']}: " + "; ".join(f"{c['instrument']} art. {c['article']}" for c in g["cites"]))
+    else:
+        lines.append("不属于强制性清洁生产审核对象" if zh else "Not subject to mandatory cleaner-production audit.")
+    if doc["obligations"]:
+        lines += ["", "义务：" if zh else "Duties:"]
+        for o in doc["obligations"]:
+            moved = f" (nominal {o['due_nominal']})" if o["due_nominal"] != o["due"] else ""
+            done = f", done {o['done']}" if o.get("done") else ""
+            lines.append(f"  [{o['jurisdiction']}] {o['duty']}: due {o['due']}{moved} — {o['status']}{done}")
+    if doc["violations"]:
+        lines += ["", "违法：" if zh else "Breaches:"]
+        lines += [f"  {v['duty']} since {v['since']}" + (f" until {v['until']}" if v.get("until") else "")
+                  for v in doc["violations"]]
+    if doc["sanctions"]:
+        lines += ["", "法律责任：" if zh else "Sanctions:"]
+        for s in doc["sanctions"]:
+            fine = f" {s['fine_min']}–{s['fine_max']} yuan" if s["fine_max"] is not None else ""
+            cond = f" if {s['condition']}" if s["condition"] else ""
+            may = " (may)" if s.get("discretionary") else ""
+            lines.append(f"  {s['duty']}: {s['measure']}{fine}{cond}{may} — {s['authority']}")
+    if doc["notes"]:
+        lines += ["", "说明：" if zh else "Notes:"]
+        lines += [f"  [{n['kind']}] {n['text']}" for n in doc["notes"]]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

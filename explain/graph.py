@@ -1,0 +1,269 @@
+"""Explanation graphs, rebuilt from what the engine derived.
+
+``why``: for each fact matching a query, a DiGraph conclusion → rule application → premises. For every rule
+the engine reports as having derived the fact (``p__by`` provenance), the rule's body is asked again with
+the head bound; the first answer binds each premise, which is then explained in turn (input facts point to
+their profile field; comparisons show their values; negations read "no … was found"; period computations
+show the nominal and effective last day and why they differ).
+
+``why-not``: for a conclusion that does not hold, each rule clause whose head could match, and the first
+condition of its (compiled) body that no binding satisfies.
+
+Edges point from what is explained to what explains it. Node attributes are JSON-safe.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from typing import Any
+
+import networkx as nx
+
+from .. import ir
+from ..assessment import citation
+from ..builtins import ADD_PERIOD, BUILTINS, evaluate
+from ..engine import Session
+from ..facts_mapping import field_path
+from ..periods import Deadline, rest_day_name
+
+
+def value_text(value: Any) -> str:
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if value is None:
+        return "null"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def atom_text(predicate: str, args) -> str:
+    return f"{predicate}({', '.join(value_text(a) if not isinstance(a, str) or a != '_' else '_' for a in args)})"
+
+
+def _bind(node: ir.Expr, binding: dict[str, Any]):
+    if isinstance(node, ir.Var) and node.name in binding:
+        return ir.Const(binding[node.name], "bound")
+    if isinstance(node, ir.BinOp):
+        return ir.BinOp(node.op, _bind(node.left, binding), _bind(node.right, binding), node.pos)
+    if isinstance(node, ir.Call):
+        return ir.Call(node.function, tuple(_bind(a, binding) for a in node.args), node.pos)
+    return node
+
+
+def substitute(lit: ir.Literal, binding: dict[str, Any]) -> ir.Literal:
+    if isinstance(lit, ir.Atom):
+        return ir.Atom(lit.predicate, tuple(_bind(a, binding) for a in lit.args), lit.negated, lit.pos)
+    return ir.Comparison(lit.op, _bind(lit.left, binding), _bind(lit.right, binding), lit.pos, lit.guard)
+
+
+def unify_head(head: ir.Atom, pattern: tuple) -> dict[str, Any] | None:
+    """Bindings of the head's variables for a (partial: None = any) argument pattern, or None."""
+    binding: dict[str, Any] = {}
+    for term, value in zip(head.args, pattern):
+        if value is None:
+            continue
+        if isinstance(term, ir.Const):
+            if term.value != value:
+                return None
+        elif term.name in binding and binding[term.name] != value:
+            return None
+        else:
+            binding[term.name] = value
+    return binding
+
+
+def _expr_text(expr: ir.Expr, binding: dict[str, Any]) -> str:
+    if isinstance(expr, ir.Var):
+        return value_text(binding.get(expr.name, expr.name))
+    if isinstance(expr, ir.Const):
+        return value_text(expr.value) if expr.type != "string" else f'"{expr.value}"'
+    if isinstance(expr, ir.Call):
+        return f"{expr.function}({', '.join(_expr_text(a, binding) for a in expr.args)})"
+    return f"{_expr_text(expr.left, binding)} {expr.op} {_expr_text(expr.right, binding)}"
+
+
+class Explainer:
+    """Builds explanation graphs against one Session."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.program = session.program
+        self.graph = nx.DiGraph()
+
+    # ── helpers ─────────────────────────────────────────────────────────────
+    def _rule_attrs(self, rule_id: str, clause_index: int) -> dict[str, Any]:
+        rule = self.program.rules[rule_id]
+        inst = self.program.instruments.get(rule.instrument)
+        return {"kind": "rule", "rule": rule_id, "clause": clause_index,
+                "instrument": rule.instrument, "status": inst.status if inst else None,
+                "cites": [_json_citation(self.program, ref) for ref in rule.cites],
+                "readings": [{"name": r.name, "text": r.text} for r in rule.readings]}
+
+    def _pattern(self, atom: ir.Atom) -> tuple:
+        return tuple(a.value if isinstance(a, ir.Const) else None for a in atom.args)
+
+    # ── why ─────────────────────────────────────────────────────────────────
+    def fact(self, predicate: str, args: tuple) -> str:
+        node = "fact:" + atom_text(predicate, args)
+        if node in self.graph:
+            return node
+        pred = self.program.predicates[predicate]
+        attrs = {"predicate": predicate, "args": [value_text(a) for a in args], "zh": pred.zh, "en": pred.en}
+        if pred.kind == "input":
+            self.graph.add_node(node, kind="input", path=field_path(predicate, args, self.program), **attrs)
+            return node
+        self.graph.add_node(node, kind="conclusion", **attrs)
+        for rule_id in sorted({r for r, _ in self.session.derived_by(predicate, args)}):
+            for clause in self.program.clauses_for(predicate):
+                if clause.rule == rule_id and self._application(node, clause, args):
+                    break
+        return node
+
+    def _application(self, node: str, clause: ir.CompiledClause, args: tuple) -> bool:
+        binding = unify_head(clause.head, args)
+        if binding is None:
+            return False
+        body = [substitute(lit, binding) for lit in clause.body]
+        free = [v for v in clause.variables if v not in binding]
+        answers = self.session.solve(body, free)
+        if not answers:
+            return False
+        full = {**binding, **answers[0]}
+        rule_node = f"rule:{clause.id}:{node[5:]}"
+        self.graph.add_node(rule_node, **self._rule_attrs(clause.rule, clause.index))
+        self.graph.add_edge(node, rule_node)
+        for position, lit in enumerate(clause.body):
+            premise = self.premise(lit, full, f"{rule_node}:{position}")
+            if premise:
+                self.graph.add_edge(rule_node, premise)
+        return True
+
+    def premise(self, lit: ir.Literal, binding: dict[str, Any], node_id: str) -> str | None:
+        if isinstance(lit, ir.Atom):
+            bound = substitute(lit, binding)
+            pattern = self._pattern(bound)
+            if lit.negated:
+                shown = [value_text(v) if v is not None else "_" for v in pattern]
+                self.graph.add_node(node_id, kind="absent", predicate=lit.predicate, args=shown,
+                                    text=f"no {lit.predicate}({', '.join(shown)}) was found")
+                return node_id
+            matches = self.session.ask(lit.predicate, pattern)
+            return self.fact(lit.predicate, matches[0]) if matches else None
+        if lit.guard:
+            inst = self.program.instruments[lit.guard]
+            day = evaluate(lit.left, binding)
+            if lit.op != ">=":  # one node for the pair of guards
+                return None
+            self.graph.add_node(f"in_force:{inst.id}:{value_text(day)}", kind="in_force", instrument=inst.id,
+                                day=value_text(day), start=value_text(inst.in_force_from),
+                                end=value_text(inst.in_force_to) if inst.in_force_to else None,
+                                status=inst.status)
+            return f"in_force:{inst.id}:{value_text(day)}"
+        return self._computation(lit, binding, node_id)
+
+    def _computation(self, lit: ir.Comparison, binding: dict[str, Any], node_id: str) -> str:
+        text = f"{_expr_text(lit.left, binding)} {lit.op} {_expr_text(lit.right, binding)}"
+        attrs: dict[str, Any] = {"kind": "comparison", "text": text}
+        expr = lit.right
+        if lit.op == "=" and isinstance(expr, ir.BinOp) and isinstance(expr.right, ir.Const) \
+                and expr.right.type == "period":
+            start = evaluate(expr.left, binding)
+            deadline = Deadline.compute(start, expr.right.value)
+            attrs = {"kind": "period", "text": f"{value_text(start)} + {expr.right.value} = "
+                     f"{value_text(deadline.nominal)}", "start": value_text(start),
+                     "period": str(expr.right.value), "period_zh": expr.right.value.zh,
+                     "nominal": value_text(deadline.nominal), "calendar_note": deadline.calendar_note,
+                     "cites": self._builtin_cites(ADD_PERIOD)}
+        elif lit.op == "=" and isinstance(expr, ir.Call) and expr.function == "effective":
+            nominal = evaluate(expr.args[0], binding)
+            effective = evaluate(expr, binding)
+            attrs = {"kind": "period", "text": f"effective({value_text(nominal)}) = {value_text(effective)}",
+                     "nominal": value_text(nominal), "effective": value_text(effective),
+                     "moved_because": rest_day_name(nominal) if effective != nominal else None,
+                     "cites": self._builtin_cites(BUILTINS["effective"])}
+        self.graph.add_node(node_id, **attrs)
+        return node_id
+
+    def _builtin_cites(self, builtin) -> list[dict[str, Any]]:
+        refs = [ir.ArticleRef(inst, art, para) for inst, art, para in builtin.cites]
+        return [_json_citation(self.program, r) for r in refs if r.key in self.program.articles]
+
+    def why(self, atom: ir.Atom) -> nx.DiGraph:
+        self.graph.graph.update(kind="why", query=str(atom))
+        roots = [self.fact(atom.predicate, row) for row in self.session.ask(atom.predicate, self._pattern(atom))]
+        self.graph.graph["roots"] = roots
+        return self.graph
+
+    # ── why not ─────────────────────────────────────────────────────────────
+    def why_not(self, atom: ir.Atom) -> nx.DiGraph:
+        pattern = self._pattern(atom)
+        root = "query:" + str(atom)
+        holds = self.session.ask(atom.predicate, pattern)
+        self.graph.graph.update(kind="why_not", query=str(atom), roots=[root], holds=bool(holds))
+        pred = self.program.predicates[atom.predicate]
+        self.graph.add_node(root, kind="not_derived" if not holds else "holds", predicate=atom.predicate,
+                            args=[value_text(v) if v is not None else "_" for v in pattern], zh=pred.zh, en=pred.en)
+        if holds:
+            return self.graph
+        if pred.kind == "input":
+            self.graph.nodes[root]["text"] = "the profile gives no such fact"
+            return self.graph
+        for clause in self.program.clauses_for(atom.predicate):
+            binding = unify_head(clause.head, pattern)
+            if binding is None:
+                continue
+            body = [substitute(lit, binding) for lit in clause.body]
+            attempt = f"rule:{clause.id}"
+            self.graph.add_node(attempt, **self._rule_attrs(clause.rule, clause.index))
+            self.graph.add_edge(root, attempt)
+            failed = self._first_failure(body)
+            if failed is not None:
+                index, prefix_binding = failed
+                lit = substitute(clause.body[index], {**binding, **prefix_binding})
+                node = f"{attempt}:failed"
+                self.graph.add_node(node, kind="failed", text=_literal_text(lit), position=index,
+                                    guard=clause.body[index].guard if isinstance(lit, ir.Comparison) else None)
+                self.graph.add_edge(attempt, node)
+        return self.graph
+
+    def _first_failure(self, body: list[ir.Literal]) -> tuple[int, dict[str, Any]] | None:
+        previous: dict[str, Any] = {}
+        for k in range(len(body)):
+            variables = _bound_names(body[: k + 1])
+            answers = self.session.solve(body[: k + 1], variables)
+            if not answers:
+                return k, previous
+            previous = answers[0]
+        return None
+
+
+def _bound_names(literals: list[ir.Literal]) -> list[str]:
+    names: list[str] = []
+    for lit in literals:
+        if isinstance(lit, ir.Atom) and lit.negated:
+            continue
+        for v in lit.vars():
+            if not v.anonymous and v.name not in names:
+                names.append(v.name)
+    return names
+
+
+def _literal_text(lit: ir.Literal) -> str:
+    if isinstance(lit, ir.Atom):
+        core = f"{lit.predicate}({', '.join(_expr_text(a, {}) if not (isinstance(a, ir.Var) and a.anonymous) else '_' for a in lit.args)})"
+        return f"not {core}" if lit.negated else core
+    return f"{_expr_text(lit.left, {})} {lit.op} {_expr_text(lit.right, {})}"
+
+
+def _json_citation(program: ir.Program, ref: ir.ArticleRef) -> dict[str, Any]:
+    return citation(program, ref)
+
+
+def explain_query(session: Session, atom: ir.Atom, profile=None) -> nx.DiGraph:
+    return Explainer(session).why(atom)
+
+
+def why_not_query(session: Session, atom: ir.Atom, profile=None) -> nx.DiGraph:
+    return Explainer(session).why_not(atom)
