@@ -24,6 +24,7 @@ from .builtins import ADD_PERIOD, BUILTINS, evaluate
 pyEngine.Float_Precision = None  # pitfall 1: single-precision floats
 
 Fact = tuple[str, tuple[Any, ...]]
+ALL = "_all__"
 _query_ids = itertools.count(1)
 
 
@@ -82,25 +83,33 @@ class Session:
         self.facts = facts
         self._thread = threading.get_ident()
         self._logic = None
+        self._everything: dict[str, list[tuple[str, tuple]]] | None = None
         self._activate()
+
+    def _check_thread(self) -> None:
+        if threading.get_ident() != self._thread:
+            raise RuntimeError("a cplaw Session is bound to the thread that created it")
 
     def _activate(self) -> None:
         """(Re)load into a fresh Logic if this thread's logic is not ours any more."""
-        if threading.get_ident() != self._thread:
-            raise RuntimeError("a cplaw Session is bound to the thread that created it")
+        self._check_thread()
         if self._logic is not None and getattr(Logic.tl, "logic", None) is self._logic:
             return
         Logic()
         pyEngine.clear()
         self._logic = Logic.tl.logic
+        width = max((p.arity for p in self.program.predicates.values()), default=0)
         for pred in self.program.predicates.values():
             pyEngine.insert(pyEngine.Pred(pred.name, pred.arity))
             if pred.kind == "derived":
                 pyEngine.insert(pyEngine.Pred(by_name(pred.name), pred.arity + 1))
                 variables = [pyEngine.Var(f"A{i}") for i in range(pred.arity)]
-                pyEngine.assert_(pyEngine.Clause(
-                    pyEngine.Literal(pred.name, variables),
-                    [pyEngine.Literal(by_name(pred.name), [pyEngine.Var("Rule__")] + variables)]))
+                by = pyEngine.Literal(by_name(pred.name), [pyEngine.Var("Rule__")] + variables)
+                pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(pred.name, variables), [by]))
+                # _all__(name, rule, args…, padding): every derived fact, answered by one tabled query
+                padding = [pyEngine.Const(None)] * (width - pred.arity)
+                pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(
+                    ALL, [pyEngine.Const(pred.name), pyEngine.Var("Rule__")] + variables + padding), [by]))
         for clause in self.program.clauses:
             head = pyEngine.Literal(by_name(clause.head.predicate),
                                     [pyEngine.Const(clause.rule)] + [_term(a) for a in clause.head.args])
@@ -110,6 +119,8 @@ class Session:
 
     def ask(self, predicate: str, pattern: tuple[Any, ...] | None = None) -> list[tuple]:
         """Facts of ``predicate`` matching ``pattern`` (None in a position: any value)."""
+        if self.program.predicates[predicate].kind == "derived" and (pattern is None or all(p is None for p in pattern)):
+            return sorted({args for _, args in self.everything().get(predicate, [])}, key=repr)
         self._activate()
         arity = self.program.predicates[predicate].arity
         pattern = pattern or (None,) * arity
@@ -117,19 +128,32 @@ class Session:
 
     def derived_by(self, predicate: str, pattern: tuple[Any, ...] | None = None) -> list[tuple[str, tuple]]:
         """(rule id, args) for each rule that derives a fact of ``predicate`` matching ``pattern``."""
+        if pattern is None or all(p is None for p in pattern):
+            return list(self.everything().get(predicate, []))
         self._activate()
         arity = self.program.predicates[predicate].arity
         pattern = (None,) + (pattern or (None,) * arity)
         rows = _answers(pyEngine.Literal(by_name(predicate), _pattern_terms(pattern)).ask(), pattern)
         return [(row[0], tuple(row[1:])) for row in rows]
 
+    def everything(self) -> dict[str, list[tuple[str, tuple]]]:
+        """Every derived fact with the rule that derived it, by predicate, from one query (cached):
+        pyDatalog keeps no tables between queries, so one query is far cheaper than one per predicate."""
+        self._check_thread()
+        if self._everything is None:
+            self._activate()
+            width = max((p.arity for p in self.program.predicates.values()), default=0)
+            rows = pyEngine.Literal(ALL, [pyEngine.Var(f"V{i}") for i in range(width + 2)]).ask() or []
+            grouped: dict[str, list[tuple[str, tuple]]] = {}
+            for name, rule, *args in rows:
+                arity = self.program.predicates[name].arity
+                grouped.setdefault(name, []).append((rule, tuple(args[:arity])))
+            self._everything = grouped
+        return self._everything
+
     def rules_that_fired(self) -> set[str]:
         """Every rule that derived at least one fact in this session."""
-        fired: set[str] = set()
-        for pred in self.program.predicates.values():
-            if pred.kind == "derived":
-                fired.update(rule for rule, _ in self.derived_by(pred.name))
-        return fired
+        return {rule for rows in self.everything().values() for rule, _ in rows}
 
     def solve(self, literals: list[ir.Literal], variables: list[str]) -> list[dict[str, Any]]:
         """All bindings of ``variables`` that satisfy the conjunction (already ordered and bound)."""

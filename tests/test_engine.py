@@ -1,0 +1,113 @@
+"""The pyDatalog bridge: each pitfall of research/pydatalog-notes.md has a test that fails without its guard."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+from pyDatalog import pyEngine
+
+from cplaw import RuleBase
+from cplaw.compiler import compile_files, order_body, packaged_rule_files
+from cplaw.engine import Session
+from cplaw.parser import parse_text
+
+RULES = RuleBase.load()
+VOCABULARY = [f for f in packaged_rule_files() if f[0] == "facts/vocabulary.cplaw"]
+
+
+def _profile(ident: str, value, limit=100, listed: str | None = None) -> dict:
+    doc = {"format": "cplaw.profile/1", "enterprise": {"id": ident, "province": "黑龙江"},
+           "emissions": [{"pollutant": "COD", "value": value, "limit": limit, "date": "2008-11-20"}]}
+    if listed:
+        doc["events"] = [{"type": "listed", "date": listed, "ground": "double_exceed"}]
+    return doc
+
+
+def _grounds(doc: dict) -> list[str]:
+    return [g["ground"] for g in doc["mandatory_audit"]]
+
+
+def test_amounts_are_exact() -> None:
+    # Pitfall 1: with Float_Precision = 8, 100.0000001 would be compared as 100.0.
+    assert pyEngine.Float_Precision is None
+    assert _grounds(RULES.assess(_profile("A", Decimal("100.0000001")), "2010-01-01").data) == ["double_exceed"]
+    assert _grounds(RULES.assess(_profile("B", Decimal("100.0000000")), "2010-01-01").data) == []
+    assert _grounds(RULES.assess(_profile("C", 100.0000001), "2010-01-01").data) == ["double_exceed"]
+
+
+TINY = '''
+instrument XX-TEST {
+  title "test" jurisdiction CN in_force 2000-01-01 .. open source "x" lines 1..9 status verified
+}
+article 1 at 1..1 "测试。"
+rule t.negation-first
+  cites art 1
+  applies always
+  toxic_substance(Ref) :- not hazard_of(Ref, radioactive), substance(Ref, _, _).
+'''
+
+
+def test_negation_is_placed_after_its_binding_literal() -> None:
+    # Pitfall 2: pyDatalog evaluates a negation written before its binding literal as if unbound.
+    rule_file, _ = parse_text(TINY, "tiny.cplaw")
+    body = list(rule_file.rules[0].clauses[0].body)
+    ordered, _ = order_body(body)
+    assert [str(lit) for lit in ordered] == ["substance(Ref, _, _)", "not hazard_of(Ref, radioactive)"]
+    program = compile_files(VOCABULARY + [("tiny.cplaw", TINY)])
+    session = Session(program, [("substance", ("s[0]", "苯", "raw_material")),
+                                ("substance", ("s[1]", "钴-60", "raw_material")),
+                                ("hazard_of", ("s[1]", "radioactive"))])
+    # Unordered, `not hazard_of(_, radioactive)` fails for every Ref because s[1] is radioactive.
+    assert session.ask("toxic_substance") == [("s[0]",)]
+
+
+def test_assessments_do_not_see_each_others_facts() -> None:
+    a = RULES.assess(_profile("A", 180, listed="2009-03-15"), "2010-04-01")
+    b = RULES.assess(_profile("B", 50), "2010-04-01")
+    assert _grounds(b.data) == [] and b.data["obligations"] == []
+    assert b.session.ask("listed") == []
+    # The first session is re-established on demand, with its own facts only.
+    assert a.session.ask("listed") == [("events[0]", __import__("datetime").date(2009, 3, 15), "double_exceed")]
+    assert b.session.ask("listed") == []
+
+
+def test_two_rule_bases_in_one_process() -> None:
+    other = RuleBase(compile_files(VOCABULARY + [("tiny.cplaw", TINY)]))
+    s1 = Session(other.program, [("substance", ("s[0]", "苯", "raw_material"))])
+    doc = RULES.assess(_profile("A", 180, listed="2009-03-15"), "2010-04-01").data
+    assert s1.ask("toxic_substance") == [("s[0]",)]
+    assert _grounds(doc) == ["double_exceed"]
+
+
+def test_threads_give_the_same_answers_as_one_after_another() -> None:
+    # Pitfall 5: one fresh Logic per assessment, in the thread that runs it.
+    cases = [(_profile(f"E{i}", 50 + 40 * i, listed=f"2009-0{1 + i % 9}-15"), "2010-06-30") for i in range(12)]
+    sequential = [RULES.assess(p, d).data for p, d in cases]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(lambda c: RULES.assess(*c).data, cases * 3))
+    assert parallel == sequential * 3
+
+
+def test_a_session_stays_in_its_thread() -> None:
+    session = RULES.assess(_profile("A", 180), "2010-04-01").session
+    errors = []
+    thread = threading.Thread(target=lambda: errors.append(_try(session)))
+    thread.start()
+    thread.join()
+    assert errors == ["RuntimeError"]
+
+
+def _try(session) -> str | None:
+    try:
+        session.ask("mandatory")
+    except RuntimeError:
+        return "RuntimeError"
+    return None
+
+
+def test_provenance_names_the_deriving_rules() -> None:
+    session = RULES.assess(_profile("A", 180), "2010-04-01").session
+    rules = sorted(rule for rule, args in session.derived_by("mandatory") if args == ("double_exceed",))
+    assert rules == ["im2004.mandatory.double-exceed", "law2002.mandatory.double-exceed"]
