@@ -68,7 +68,8 @@ def test_instrument_every_field():
     assert instrument == ir.Instrument(
         id="CN-TEST-2010", title="测试办法", number="第1号", issuer="某部", jurisdiction="44",
         version=_dt.date(2010, 5, 6), in_force_from=_dt.date(2010, 7, 1), in_force_to=None,
-        source_file="seeds/x.txt", source_lines=(12, 345), status="corroborated", note='said "so"', general=True)
+        source_file="seeds/x.txt", source_lines=(12, 345), status="corroborated", note='said "so"',
+        general=True)
     assert instrument.pos == ir.Pos("t.cplaw", 2, 1)
     assert instrument.in_force_on(_dt.date(2099, 1, 1))
     assert not instrument.in_force_on(_dt.date(2010, 6, 30))
@@ -77,8 +78,9 @@ def test_instrument_every_field():
 def test_instrument_minimal_fields_and_closed_interval():
     instrument = parse(HEADER).instrument
     assert (instrument.id, instrument.title, instrument.jurisdiction) == ("XX-T-1", "测试", "CN")
-    assert (instrument.in_force_from, instrument.in_force_to) == (_dt.date(2010, 1, 1), _dt.date(2015, 12, 31))
-    assert (instrument.number, instrument.issuer, instrument.version, instrument.note) == (None, None, None, None)
+    assert instrument.in_force_from == _dt.date(2010, 1, 1)
+    assert instrument.in_force_to == _dt.date(2015, 12, 31)
+    assert (instrument.number, instrument.issuer, instrument.version, instrument.note) == (None,) * 4
     assert instrument.general is False
     assert instrument.status == "verified"
     assert (instrument.source_file, instrument.source_lines) == ("s.md", (1, 9))
@@ -123,7 +125,8 @@ article 9 para 1 at 10..14
         ("XX-T-1", "9", 1, None),
     ]
     assert [a.lines for a in rule_file.articles] == [(1, 1), (226, 228), (3, 4), (5, 5), (10, 14)]
-    assert [a.text for a in rule_file.articles] == ["一。", "第一句，（略）", "附则条文", "七", "第一行，第二行第三行。"]
+    assert [a.text for a in rule_file.articles] == [
+        "一。", "第一句，（略）", "附则条文", "七", "第一行，第二行第三行。"]
     assert [a.pos.line for a in rule_file.articles] == [8, 9, 10, 11, 12]
     assert refs[1].label() == "art. 28 para. 2 item 3"
     assert str(refs[2]) == "XX-T-1 art. 四(二)"
@@ -193,7 +196,8 @@ def test_rule_metadata():
     assert [(c.pos.line, c.pos.column) for c in first.cites] == [(12, 9), (12, 16), (12, 37)]
     assert first.applies_at == V("Day") and first.applies_at.pos == ir.Pos("t.cplaw", 13, 14)
     assert first.timeless is False
-    assert first.readings == (ir.Reading("r-one", "the first reading"), ir.Reading("r-two", 'a "quoted" reading'))
+    assert first.readings == (ir.Reading("r-one", "the first reading"),
+                              ir.Reading("r-two", 'a "quoted" reading'))
     assert first.pos == ir.Pos("t.cplaw", 11, 1)
     assert len(first.clauses) == 2
     assert [str(lit) for lit in first.clauses[1].body] == ["s(Day)", "t(Day)"]
@@ -210,14 +214,16 @@ def test_rule_without_metadata_or_clauses():
     assert [d.code for d in diagnostics] == ["syntax"]
 
 
-@pytest.mark.parametrize("rule_id", ["a.b", "law2002.exceeds-standard", "cc.status.met", "im-2004", "x1.y_2.z-3"])
+@pytest.mark.parametrize("rule_id", ["a.b", "law2002.exceeds-standard", "cc.status.met", "im-2004",
+                                     "x1.y_2.z-3"])
 def test_rule_ids(rule_id):
     [rule] = parse(HEADER + f"rule {rule_id}\n  cites art 1\n  p(X) :- q(X).\n").rules
     assert rule.id == rule_id
 
 
 def test_articles_and_rules_need_an_instrument():
-    rule_file, diagnostics = parse_text('article 1 at 1..1 "一"\nrule t.r\n  cites art 1\n  p(X) :- q(X).\n', "t.cplaw")
+    text = 'article 1 at 1..1 "一"\nrule t.r\n  cites art 1\n  p(X) :- q(X).\n'
+    rule_file, diagnostics = parse_text(text, "t.cplaw")
     assert [(d.code, d.line, d.column) for d in diagnostics] == [("structure", 1, 1)]
     assert rule_file.rules[0].cites[0].instrument is None
 
@@ -261,7 +267,8 @@ def test_arithmetic_precedence_and_associativity():
     y, z, w = (lit.right for lit in clause.body[1:])
     assert y == ir.BinOp("+", C(1, "number"), ir.BinOp("*", C(2, "number"), V("X")))
     assert z == ir.BinOp("-", ir.BinOp("-", C(10, "number"), C(2, "number")), V("X"))
-    assert w == ir.BinOp("/", ir.BinOp("*", ir.BinOp("+", C(1, "number"), C(2, "number")), V("X")), C(4, "number"))
+    one_plus_two = ir.BinOp("+", C(1, "number"), C(2, "number"))
+    assert w == ir.BinOp("/", ir.BinOp("*", one_plus_two, V("X")), C(4, "number"))
 
 
 def test_left_side_of_a_comparison_needs_parentheses_for_arithmetic():
@@ -273,7 +280,8 @@ def test_left_side_of_a_comparison_needs_parentheses_for_arithmetic():
 
 def test_function_calls():
     clause = clause_of("q(X), Y = effective(X + 2 months), Z = day_after(effective(Y))")
-    assert clause.body[1].right == ir.Call("effective", (ir.BinOp("+", V("X"), C(Period(2, "month"), "period")),))
+    two_months = C(Period(2, "month"), "period")
+    assert clause.body[1].right == ir.Call("effective", (ir.BinOp("+", V("X"), two_months),))
     assert clause.body[1].right.pos == ir.Pos("t.cplaw", 11, 21)
     assert clause.body[2].right == ir.Call("day_after", (ir.Call("effective", (V("Y"),)),))
     assert str(clause.body[2]) == "Z = day_after(effective(Y))"
@@ -394,7 +402,8 @@ rule t.c
 
 
 def test_impossible_date_is_a_diagnostic():
-    _, diagnostics = parse_text(HEADER + "rule t.r\n  cites art 1\n  p(X) :- q(X), X > 2009-02-30.\n", "t.cplaw")
+    text = HEADER + "rule t.r\n  cites art 1\n  p(X) :- q(X), X > 2009-02-30.\n"
+    _, diagnostics = parse_text(text, "t.cplaw")
     assert [(d.code, d.line, d.column, d.message) for d in diagnostics] == [
         ("syntax", 11, 21, "2009-02-30 is not a calendar date")]
 
