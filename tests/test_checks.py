@@ -11,6 +11,7 @@ import pathlib
 import re
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -90,8 +91,9 @@ def diagnostics_of(*stems: str) -> list[Diagnostic]:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
+    # Run outside the checkout, so the installed package (with cplaw.facts) is imported, not the source tree.
     return subprocess.run([sys.executable, "-m", "cplaw.cli", "check", *args], capture_output=True, text=True,
-                          cwd=HERE.parent, timeout=300)
+                          cwd=tempfile.gettempdir(), timeout=300)
 
 
 # ── one file per check ──────────────────────────────────────────────────────
