@@ -130,7 +130,7 @@ class Explainer:
         answers = self.session.solve(body, free)
         if not answers:
             return False
-        full = {**binding, **answers[0]}
+        full = {**binding, **min(answers, key=_order)}  # the engine's answer order varies with the hash seed
         rule_node = f"rule:{clause.id}:{node[5:]}"
         self.graph.add_node(rule_node, **self._rule_attrs(clause.rule, clause.index))
         self.graph.add_edge(node, rule_node)
@@ -150,7 +150,7 @@ class Explainer:
                                     text=f"no {lit.predicate}({', '.join(shown)}) was found")
                 return node_id
             matches = self.session.ask(lit.predicate, pattern)
-            return self.fact(lit.predicate, matches[0]) if matches else None
+            return self.fact(lit.predicate, min(matches, key=repr)) if matches else None
         if lit.guard:
             inst = self.program.instruments[lit.guard]
             day = evaluate(lit.left, binding)
@@ -235,8 +235,12 @@ class Explainer:
             answers = self.session.solve(body[: k + 1], variables)
             if not answers:
                 return k, previous
-            previous = answers[0]
+            previous = min(answers, key=_order)
         return None
+
+
+def _order(answer: dict[str, Any]) -> str:
+    return repr(sorted(answer.items()))
 
 
 def _bound_names(literals: list[ir.Literal]) -> list[str]:
