@@ -145,7 +145,7 @@ class Checker:
                 if target is not None:
                     bound.add(target.name)
                     other = cmp.right if cmp.left == target else cmp.left
-                    t = self._expr_type(other, types)
+                    t = self._expr_type(other, types, report=False)  # reported once, below
                     if t and target.name not in types:
                         types[target.name] = t
                     progress = True
@@ -155,6 +155,9 @@ class Checker:
                     self.error(v.pos, f"unsafe variable {v.name}: used in a comparison but bound by no "
                                "positive literal", "unsafe")
             left, right = self._expr_type(cmp.left, types), self._expr_type(cmp.right, types)
+            for const, other_type in ((cmp.left, right), (cmp.right, left)):
+                if isinstance(const, ir.Const) and const.type == "symbol" and other_type:
+                    self._constant(const, other_type, f"the comparison {cmp}")
             if left and right and not (_compatible(left, right) or _compatible(right, left)):
                 self.error(cmp.pos, f"cannot compare {left} with {right}: {cmp}", "type")
             elif cmp.op not in ("=", "!=") and left and left not in ("date", "number", "int"):
@@ -176,7 +179,9 @@ class Checker:
             self.error(rule.applies_at.pos, f"rule {rule.id} applies at {rule.applies_at.name}, "
                        "which is not a date", "type")
 
-    def _expr_type(self, expr: ir.Expr, types: dict[str, str]) -> str | None:
+    def _expr_type(self, expr: ir.Expr, types: dict[str, str], report: bool = True) -> str | None:
+        """The type of an expression; its errors are reported unless ``report`` is off."""
+        error = self.error if report else (lambda *_: None)
         if isinstance(expr, ir.Var):
             return types.get(expr.name)
         if isinstance(expr, ir.Const):
@@ -184,23 +189,23 @@ class Checker:
         if isinstance(expr, ir.Call):
             builtin = BUILTINS.get(expr.function)
             if builtin is None:
-                self.error(expr.pos, f"unknown function {expr.function} (known: {', '.join(BUILTINS)})",
+                error(expr.pos, f"unknown function {expr.function} (known: {', '.join(BUILTINS)})",
                            "unknown-function")
                 return None
             if len(expr.args) != len(builtin.params):
-                self.error(expr.pos, f"{expr.function} takes {len(builtin.params)} argument(s)", "arity")
+                error(expr.pos, f"{expr.function} takes {len(builtin.params)} argument(s)", "arity")
             for arg, want in zip(expr.args, builtin.params):
-                got = self._expr_type(arg, types)
+                got = self._expr_type(arg, types, report)
                 if got and not _compatible(got, want):
-                    self.error(expr.pos, f"{expr.function} takes a {want}, not a {got}", "type")
+                    error(expr.pos, f"{expr.function} takes a {want}, not a {got}", "type")
             return builtin.result
-        left, right = self._expr_type(expr.left, types), self._expr_type(expr.right, types)
+        left, right = self._expr_type(expr.left, types, report), self._expr_type(expr.right, types, report)
         if left == "date" and right == "period" and expr.op == "+":
             return ADD_PERIOD.result
         if left in ("number", "int") and right in ("number", "int"):
             return "int" if left == right == "int" and expr.op != "/" else "number"
         if left and right:
-            self.error(expr.pos, f"cannot compute {left} {expr.op} {right}", "type")
+            error(expr.pos, f"cannot compute {left} {expr.op} {right}", "type")
         return None
 
     # ── stratification ──────────────────────────────────────────────────────

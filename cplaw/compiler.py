@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import ir
 from .checks import Checker, _assignment_target
-from .errors import Diagnostic, RuleError
+from .errors import CplawError, Diagnostic, RuleError
 from .parser import parse_text
 
 AS_OF = "AsOf__"  # the variable bound to the assessment date in guarded rules
@@ -39,7 +39,11 @@ def packaged_rule_files() -> list[tuple[str, str]]:
 def files_at(path: str | Path) -> list[tuple[str, str]]:
     """Rule files at a path: one file, or every *.cplaw below a folder (sorted)."""
     path = Path(path)
+    if not path.exists():
+        raise CplawError(f"{path}: no such file or folder")
     paths = sorted(path.rglob("*.cplaw")) if path.is_dir() else [path]
+    if not paths:
+        raise CplawError(f"{path}: no *.cplaw rule file in this folder")
     return [(str(p), p.read_text(encoding="utf-8")) for p in paths]
 
 

@@ -293,34 +293,33 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 
 
 def parse_text(text: str, path: str) -> tuple[ir.RuleFile, list[Diagnostic]]:
-    """Parse one file's text. On syntax errors, each top-level item is parsed alone so that all are reported."""
+    """Parse one file's text. On any error, each top-level item is parsed alone, so that every error is
+    reported at its own line and the file's sound items are still read (and checked)."""
     diagnostics: list[Diagnostic] = []
     try:
-        items = _parse_chunk(path, text, 0)
-    except UnexpectedInput:
-        items = []
-        for line_offset, chunk in _chunks(text):
-            try:
-                items.extend(_parse_chunk(path, chunk, line_offset))
-            except UnexpectedInput as err:
-                diagnostics.append(_syntax_diagnostic(path, chunk, err, line_offset))
-            except VisitError as err:
-                diagnostics.append(_semantic_diagnostic(path, text, err))
-    except VisitError as err:
-        diagnostics.append(_semantic_diagnostic(path, text, err))
-        items = []
+        return _assemble(path, _parse_chunk(path, text, 0), diagnostics), diagnostics
+    except (UnexpectedInput, VisitError):
+        pass
+    items = []
+    for line_offset, chunk in _chunks(text):
+        try:
+            items.extend(_parse_chunk(path, chunk, line_offset))
+        except UnexpectedInput as err:
+            diagnostics.append(_syntax_diagnostic(path, chunk, err, line_offset))
+        except VisitError as err:
+            diagnostics.append(_semantic_diagnostic(path, chunk, err, line_offset))
     return _assemble(path, items, diagnostics), diagnostics
 
 
-def _semantic_diagnostic(path: str, text: str, err: VisitError) -> Diagnostic:
+def _semantic_diagnostic(path: str, chunk: str, err: VisitError, line_offset: int) -> Diagnostic:
     inner = err.orig_exc
     if not isinstance(inner, _SemanticError):
         raise inner
-    token = getattr(inner, "token", None)
-    line = getattr(token, "line", 1) or 1
-    column = getattr(token, "column", 1) or 1
-    lines = text.splitlines()
-    return Diagnostic(path, line, column, str(inner), "syntax", lines[line - 1] if line <= len(lines) else None)
+    line = getattr(inner.token, "line", None) or 1
+    column = getattr(inner.token, "column", None) or 1
+    lines = chunk.splitlines()
+    return Diagnostic(path, line + line_offset, column, str(inner), "syntax",
+                      lines[line - 1] if line <= len(lines) else None)
 
 
 def _assemble(path: str, items: list, diagnostics: list[Diagnostic]) -> ir.RuleFile:

@@ -215,8 +215,6 @@ def test_impossible_date_is_reported_not_raised():
     assert diagnostic.source_line[diagnostic.column - 1:] == "2009-02-30."
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: parser.parse_text passes no line offset to "
-                                       "_semantic_diagnostic when it re-parses item by item")
 def test_impossible_date_in_a_file_with_a_syntax_error_is_reported_at_its_line():
     text = bad_file("bad-date").read_text(encoding="utf-8") + (
         "\nrule bad.bad-date.syntax\n  cites art 1\n  mandatory(toxic) :- , toxic_by_facts().\n")
@@ -227,8 +225,6 @@ def test_impossible_date_in_a_file_with_a_syntax_error_is_reported_at_its_line()
     assert ("syntax", 18, 23) in [f[:3] for f in found]
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: a semantic error (impossible date) discards the whole "
-                                       "file, hiding its other problems")
 def test_impossible_date_does_not_hide_the_files_other_errors():
     text = bad_file("bad-date").read_text(encoding="utf-8") + (
         "\nrule bad.bad-date.other\n  cites art 1\n  mandatory(toxic) :- toxic_by_fact().\n")
@@ -237,8 +233,6 @@ def test_impossible_date_does_not_hide_the_files_other_errors():
     assert [(d.code, d.line) for d in info.value.diagnostics] == [("syntax", 14), ("unknown-predicate", 18)]
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: checks._safety_and_types types an assignment's right "
-                                       "side twice, so its errors are reported twice")
 def test_type_error_in_an_assignment_is_reported_once():
     text = bad_file("type-arithmetic").read_text(encoding="utf-8").replace(
         "Today < Today + 30.", "Later = Today + 30, Later > Today.")
@@ -247,8 +241,6 @@ def test_type_error_in_an_assignment_is_reported_once():
     assert [(d.code, d.message) for d in info.value.diagnostics] == [("type", "cannot compute date + number")]
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: a symbol compared with a variable is not checked "
-                                       "against the variable's enum (or type)")
 def test_misspelled_enum_value_in_a_comparison_is_reported():
     text = bad_file("unknown-predicate").read_text(encoding="utf-8").replace(
         "mandatory(toxic) :- toxic_by_fact().",
@@ -373,8 +365,6 @@ def test_cli_main_check_good_folder(capsys):
     assert capsys.readouterr().out == "ok: 3 files, 2 instruments, 4 articles, 6 rules (8 clauses)\n"
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: a missing path is reported as an internal error "
-                                       "(exit 3), not as bad input (exit 1)")
 def test_cli_check_missing_path_is_bad_input(capsys, tmp_path):
     assert cli.main(["check", str(tmp_path / "missing.cplaw")]) == 1
     assert "internal error" not in capsys.readouterr().err
