@@ -16,12 +16,13 @@ from functools import lru_cache
 from typing import Any
 
 import networkx as nx
+from lark.exceptions import LarkError
 
 from . import ir
 from .assessment import AssessmentBuilder
 from .compiler import compile_files, files_at, first_day_of_law, packaged_rule_files
 from .engine import Session
-from .errors import AsOfError
+from .errors import AsOfError, CplawError
 from .facts_mapping import base_facts
 from .parser import parse_query
 from .profile import Profile, load_profile, profile_from_document
@@ -49,15 +50,35 @@ class Assessment:
     profile: Profile
     session: Session = field(repr=False)
 
-    def explain(self, query: str) -> nx.DiGraph:
-        """The derivation graph of every fact matching ``query`` (e.g. ``mandatory(toxic)``)."""
-        from .explain.graph import explain_query
-        return explain_query(self.session, parse_query(query), self.profile)
+    def explain(self, query: str | ir.Atom) -> nx.DiGraph:
+        """The derivation graph of every fact matching ``query`` (e.g. ``violation(start_audit)``)."""
+        from .explain.graph import Explainer
+        return Explainer(self.session).why(query_atom(query, self.session.program))
 
-    def why_not(self, query: str) -> nx.DiGraph:
+    def why_not(self, query: str | ir.Atom) -> nx.DiGraph:
         """For a conclusion that does not hold: each rule that could derive it and its first failing condition."""
-        from .explain.graph import why_not_query
-        return why_not_query(self.session, parse_query(query), self.profile)
+        from .explain.graph import Explainer
+        return Explainer(self.session).why_not(query_atom(query, self.session.program))
+
+
+def query_atom(query: str | ir.Atom, program: ir.Program) -> ir.Atom:
+    """A query as an atom of the vocabulary; missing trailing arguments mean any value."""
+    if isinstance(query, ir.Atom):
+        atom = query
+    else:
+        try:
+            atom = parse_query(query if "(" in query else f"{query}()")
+        except LarkError:
+            raise CplawError(f"cannot read the query {query!r}: write an atom such as mandatory(toxic)") from None
+    pred = program.predicates.get(atom.predicate)
+    if pred is None:
+        known = ", ".join(sorted(p.name for p in program.predicates.values() if p.kind == "derived"))
+        raise CplawError(f"unknown predicate {atom.predicate!r} in the query; conclusions: {known}")
+    if len(atom.args) > pred.arity:
+        raise CplawError(f"{atom.predicate} takes {pred.arity} arguments "
+                         f"({', '.join(p.name for p in pred.params)})")
+    padding = tuple(ir.Var(f"_{i}", anonymous=True) for i in range(pred.arity - len(atom.args)))
+    return ir.Atom(atom.predicate, atom.args + padding)
 
 
 class RuleBase:

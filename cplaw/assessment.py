@@ -7,6 +7,7 @@ derived it (``p__by`` provenance): nothing here decides a legal question.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from typing import Any
 
 from . import ir
@@ -47,28 +48,34 @@ class AssessmentBuilder:
         self.enterprise_id = enterprise_id
         self.as_of = as_of
         self.ignored = ignored
-        self.rules_used: set[str] = set()
+        self.done = {(d, r): day for d, r, day in session.ask("done")}
 
-    def _by(self, predicate: str, pattern=None) -> dict[tuple, list[str]]:
+    def _by(self, predicate: str) -> dict[tuple, list[str]]:
         """Derived facts of a predicate, each with the rules that derived it."""
         grouped: dict[tuple, list[str]] = {}
-        for rule_id, args in self.session.derived_by(predicate, pattern):
+        for rule_id, args in self.session.derived_by(predicate):
             grouped.setdefault(args, []).append(rule_id)
-            self.rules_used.add(rule_id)
         return grouped
+
+    def _premise_rules(self, predicate: str, key: Callable[[tuple], tuple]) -> dict[tuple, list[str]]:
+        """The rules behind the facts of a premise predicate, grouped by ``key(args)``: an item cites the
+        provisions that made its premise true as well as its own rule's."""
+        keyed: dict[tuple, list[str]] = {}
+        for args, rules in self._by(predicate).items():
+            keyed.setdefault(key(args), []).extend(rules)
+        return keyed
 
     def jurisdiction(self, instrument_id: str) -> str:
         return self.program.instruments[instrument_id].jurisdiction
 
     def build(self) -> dict[str, Any]:
-        obligations, due_rules = self.obligations()
         doc = {
             "format": FORMAT,
             "enterprise": self.enterprise_id,
             "as_of": self.as_of.isoformat(),
             "mandatory_audit": self.mandatory(),
-            "obligations": obligations,
-            "violations": self.violations(due_rules),
+            "obligations": self.obligations(),
+            "violations": self.violations(),
             "sanctions": self.sanctions(),
         }
         doc["notes"] = self.notes(doc)
@@ -79,31 +86,31 @@ class AssessmentBuilder:
         return [{"ground": ground, "cites": rule_citations(self.program, rules)}
                 for (ground,), rules in sorted(grounds.items())]
 
-    def obligations(self) -> tuple[list[dict[str, Any]], dict[tuple, list[str]]]:
+    def obligations(self) -> list[dict[str, Any]]:
         dues = self._by("due")
         statuses = {row[:4]: row[4] for row in self.session.ask("status")}
-        done = {(d, r): day for d, r, day in self.session.ask("done")}
         items = []
         for (duty, source, round_, nominal, due), rules in dues.items():
             item = {"duty": duty, "due": _iso(due), "due_nominal": _iso(nominal),
                     "status": statuses.get((duty, source, round_, due)),
                     "jurisdiction": self.jurisdiction(source), "round": _iso(round_), "instrument": source,
                     "cites": rule_citations(self.program, rules)}
-            if (duty, round_) in done:
-                item["done"] = _iso(done[(duty, round_)])
+            if (duty, round_) in self.done:
+                item["done"] = _iso(self.done[(duty, round_)])
             items.append(item)
         items.sort(key=lambda o: (o["round"], o["due"], o["duty"], o["jurisdiction"]))
-        return items, {(d, s, r, due): rules for (d, s, r, _n, due), rules in dues.items()}
+        return items
 
-    def violations(self, due_rules: dict[tuple, list[str]]) -> list[dict[str, Any]]:
-        done = {(d, r): day for d, r, day in self.session.ask("done")}
+    def violations(self) -> list[dict[str, Any]]:
+        due_rules = self._premise_rules("due", lambda a: (a[0], a[1], a[2], a[4]))  # nominal day aside
         items = []
         for (duty, source, round_, due, since), rules in self._by("violation").items():
             item = {"duty": duty, "since": _iso(since), "jurisdiction": self.jurisdiction(source),
                     "round": _iso(round_), "instrument": source,
                     "cites": rule_citations(self.program, due_rules.get((duty, source, round_, due), []) + rules)}
-            if (duty, round_) in done and done[(duty, round_)] > due:
-                item["until"] = _iso(done[(duty, round_)])
+            done = self.done.get((duty, round_))
+            if done and done > due:
+                item["until"] = _iso(done)
             items.append(item)
         items.sort(key=lambda v: (v["since"], v["duty"], v["jurisdiction"]))
         return items
@@ -111,6 +118,7 @@ class AssessmentBuilder:
     def sanctions(self) -> list[dict[str, Any]]:
         met = {d for (d,) in self.session.ask("condition_met")}
         unmet = {d for (d,) in self.session.ask("condition_unmet")}
+        mappings = self._premise_rules("punishable_under", lambda a: a[1:4])  # the provision aside
         items = []
         for (duty, source, round_, measure, authority, fmin, fmax, condition, discretion), rules \
                 in self._by("sanction").items():
@@ -120,7 +128,7 @@ class AssessmentBuilder:
                     "condition": None if condition == "none" else condition,
                     "duty": duty, "discretionary": discretion == "may", "round": _iso(round_),
                     "jurisdiction": self.jurisdiction(source),
-                    "cites": rule_citations(self.program, rules)}
+                    "cites": rule_citations(self.program, rules + mappings.get((duty, source, round_), []))}
             if item["condition"] == "refuses_to_correct":
                 item["condition_met"] = True if duty in met else False if duty in unmet else None
             items.append(item)
@@ -144,9 +152,8 @@ class AssessmentBuilder:
 
     def reading_notes(self) -> list[dict[str, Any]]:
         """The named interpretations of every rule that contributed to this assessment."""
-        self.rules_used |= self.session.rules_that_fired()
         notes = []
-        for rule_id in sorted(self.rules_used):
+        for rule_id in sorted(self.session.rules_that_fired()):
             rule = self.program.rules[rule_id]
             for reading in rule.readings:
                 notes.append({"kind": "interpretation", "reading": reading.name, "rule": rule_id,

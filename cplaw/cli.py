@@ -12,13 +12,9 @@ import os
 import sys
 from typing import Any
 
-from lark.exceptions import LarkError
-
-from . import ir
 from .api import RuleBase
 from .compiler import compile_files, files_at, packaged_rule_files
 from .errors import CplawError, RuleError
-from .parser import parse_query
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,33 +69,10 @@ def _run(args: argparse.Namespace) -> int:
             print(render_assessment(assessment.data, args.lang))
         return 0
     from .explain.render import to_dot, to_json, to_text
-    atom = _query(args.query, rules.program)
-    graph = assessment.explain(str(atom)) if args.command == "why" else assessment.why_not(str(atom))
+    graph = assessment.explain(args.query) if args.command == "why" else assessment.why_not(args.query)
     print({"text": lambda: to_text(graph, args.lang), "json": lambda: to_json(graph),
            "dot": lambda: to_dot(graph, args.lang)}[args.format]())
     return 0
-
-
-def _query(text: str, program: ir.Program) -> ir.Atom:
-    try:
-        atom = parse_query(text)
-    except LarkError:
-        raise CplawError(f"cannot read the query {text!r}: write an atom such as mandatory(toxic)") from None
-    pred = program.predicates.get(atom.predicate)
-    if pred is None:
-        known = ", ".join(sorted(p.name for p in program.predicates.values() if p.kind == "derived"))
-        raise CplawError(f"unknown predicate {atom.predicate!r} in the query; conclusions: {known}")
-    if len(atom.args) > pred.arity:
-        raise CplawError(f"{atom.predicate} takes {pred.arity} arguments "
-                         f"({', '.join(p.name for p in pred.params)})")
-    padding = tuple(ir.Var(f"_{i}", anonymous=True) for i in range(pred.arity - len(atom.args)))
-    args = tuple(_quoted(a) for a in atom.args) + padding
-    return ir.Atom(atom.predicate, args)
-
-
-def _quoted(term):
-    """Query constants are written bare (CN-IM-2004 reads as a variable-like word): keep what was meant."""
-    return term
 
 
 def _check(path: str | None) -> int:

@@ -84,6 +84,9 @@ def _expr_text(expr: ir.Expr, binding: dict[str, Any]) -> str:
     return f"{_expr_text(expr.left, binding)} {expr.op} {_expr_text(expr.right, binding)}"
 
 
+MAX_WHY_NOT_DEPTH = 4  # how many conclusions deep a why-not follows a failing condition
+
+
 class Explainer:
     """Builds explanation graphs against one Session."""
 
@@ -98,7 +101,7 @@ class Explainer:
         inst = self.program.instruments.get(rule.instrument)
         return {"kind": "rule", "rule": rule_id, "clause": clause_index,
                 "instrument": rule.instrument, "status": inst.status if inst else None,
-                "cites": [_json_citation(self.program, ref) for ref in rule.cites],
+                "cites": [citation(self.program, ref) for ref in rule.cites],
                 "readings": [{"name": r.name, "text": r.text} for r in rule.readings]}
 
     def _pattern(self, atom: ir.Atom) -> tuple:
@@ -188,7 +191,7 @@ class Explainer:
 
     def _builtin_cites(self, builtin) -> list[dict[str, Any]]:
         refs = [ir.ArticleRef(inst, art, para) for inst, art, para in builtin.cites]
-        return [_json_citation(self.program, r) for r in refs if r.key in self.program.articles]
+        return [citation(self.program, r) for r in refs if r.key in self.program.articles]
 
     def why(self, atom: ir.Atom) -> nx.DiGraph:
         self.graph.graph.update(kind="why", query=str(atom))
@@ -198,35 +201,49 @@ class Explainer:
 
     # ── why not ─────────────────────────────────────────────────────────────
     def why_not(self, atom: ir.Atom) -> nx.DiGraph:
-        pattern = self._pattern(atom)
         root = "query:" + str(atom)
-        holds = self.session.ask(atom.predicate, pattern)
-        self.graph.graph.update(kind="why_not", query=str(atom), roots=[root], holds=bool(holds))
+        self.graph.graph.update(kind="why_not", query=str(atom), roots=[root])
+        self.graph.graph["holds"] = self._not_derived(atom, root, depth=0)
+        return self.graph
+
+    def _not_derived(self, atom: ir.Atom, node: str, depth: int) -> bool:
+        """Add ``node`` for an atom; if it does not hold, each rule clause that could conclude it and that
+        clause's first failing condition, explained in turn where it is a conclusion itself.
+        Returns whether the atom holds."""
+        if node in self.graph:  # the same sub-question, reached again: already explained
+            return self.graph.nodes[node]["kind"] == "holds"
+        pattern = self._pattern(atom)
+        holds = bool(self.session.ask(atom.predicate, pattern))
         pred = self.program.predicates[atom.predicate]
-        self.graph.add_node(root, kind="not_derived" if not holds else "holds", predicate=atom.predicate,
+        self.graph.add_node(node, kind="holds" if holds else "not_derived", predicate=atom.predicate,
                             args=[value_text(v) if v is not None else "_" for v in pattern], zh=pred.zh, en=pred.en)
         if holds:
-            return self.graph
+            return True
         if pred.kind == "input":
-            self.graph.nodes[root]["text"] = "the profile gives no such fact"
-            return self.graph
+            self.graph.nodes[node]["text"] = "the profile gives no such fact"
+            return False
         for clause in self.program.clauses_for(atom.predicate):
             binding = unify_head(clause.head, pattern)
             if binding is None:
                 continue
-            body = [substitute(lit, binding) for lit in clause.body]
-            attempt = f"rule:{clause.id}"
+            attempt = f"{node}|{clause.id}"
             self.graph.add_node(attempt, **self._rule_attrs(clause.rule, clause.index))
-            self.graph.add_edge(root, attempt)
-            failed = self._first_failure(body)
-            if failed is not None:
-                index, prefix_binding = failed
-                lit = substitute(clause.body[index], {**binding, **prefix_binding})
-                node = f"{attempt}:failed"
-                self.graph.add_node(node, kind="failed", text=_literal_text(lit), position=index,
+            self.graph.add_edge(node, attempt)
+            failed = self._first_failure([substitute(lit, binding) for lit in clause.body])
+            if failed is None:
+                continue
+            index, prefix_binding = failed
+            lit = substitute(clause.body[index], {**binding, **prefix_binding})
+            if isinstance(lit, ir.Atom) and not lit.negated and depth < MAX_WHY_NOT_DEPTH \
+                    and self.program.predicates[lit.predicate].kind == "derived":
+                child = f"not:{lit}"
+                self._not_derived(lit, child, depth + 1)
+            else:
+                child = f"{attempt}|failed"
+                self.graph.add_node(child, kind="failed", text=_literal_text(lit), position=index,
                                     guard=clause.body[index].guard if isinstance(lit, ir.Comparison) else None)
-                self.graph.add_edge(attempt, node)
-        return self.graph
+            self.graph.add_edge(attempt, child)
+        return False
 
     def _first_failure(self, body: list[ir.Literal]) -> tuple[int, dict[str, Any]] | None:
         previous: dict[str, Any] = {}
@@ -260,14 +277,3 @@ def _literal_text(lit: ir.Literal) -> str:
         return f"not {core}" if lit.negated else core
     return f"{_expr_text(lit.left, {})} {lit.op} {_expr_text(lit.right, {})}"
 
-
-def _json_citation(program: ir.Program, ref: ir.ArticleRef) -> dict[str, Any]:
-    return citation(program, ref)
-
-
-def explain_query(session: Session, atom: ir.Atom, profile=None) -> nx.DiGraph:
-    return Explainer(session).why(atom)
-
-
-def why_not_query(session: Session, atom: ir.Atom, profile=None) -> nx.DiGraph:
-    return Explainer(session).why_not(atom)

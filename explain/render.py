@@ -84,6 +84,9 @@ def to_text(graph: nx.DiGraph, lang: str = "en") -> str:
             return
         printed.add(node)
         out.extend(pad + line for line in lines)
+        if graph.nodes[node]["kind"] == "not_derived" and not graph.out_degree(node) \
+                and not graph.nodes[node].get("text"):
+            out.append(f"{pad}  {_WORDS[lang]['no_rule']}")
         for child in graph.successors(node):
             walk(child, depth + 1)
 
@@ -92,9 +95,6 @@ def to_text(graph: nx.DiGraph, lang: str = "en") -> str:
         out.append(f"{graph.graph.get('query', '')}: no matching fact was derived (try why-not)")
     for root in roots:
         walk(root, 0)
-        if graph.graph.get("kind") == "why_not" and not list(graph.successors(root)) \
-                and graph.nodes[root]["kind"] == "not_derived" and not graph.nodes[root].get("text"):
-            out.append("  " + _WORDS[lang]["no_rule"])
     return "\n".join(out)
 
 
