@@ -20,7 +20,7 @@ from lark.exceptions import LarkError
 
 from . import ir
 from .assessment import AssessmentBuilder
-from .compiler import compile_files, files_at, first_day_of_law, packaged_rule_files
+from .compiler import compile_files, first_day_of_law, rule_base_files
 from .engine import Session
 from .errors import AsOfError, CplawError
 from .facts_mapping import base_facts
@@ -91,10 +91,7 @@ class RuleBase:
     @classmethod
     def load(cls, path: str | pathlib.Path | None = None) -> RuleBase:
         """The packaged rule base, or the vocabulary plus the rule files at ``path``."""
-        if path is None:
-            return _packaged()
-        vocabulary = [f for f in packaged_rule_files() if f[0] == "facts/vocabulary.cplaw"]
-        return cls(compile_files(vocabulary + files_at(path)))
+        return _packaged() if path is None else cls(compile_files(rule_base_files(path)))
 
     def profile(self, profile: ProfileInput) -> Profile:
         if isinstance(profile, Profile):
@@ -119,4 +116,4 @@ class RuleBase:
 
 @lru_cache(maxsize=1)
 def _packaged() -> RuleBase:
-    return RuleBase(compile_files(packaged_rule_files()))
+    return RuleBase(compile_files(rule_base_files()))

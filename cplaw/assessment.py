@@ -151,14 +151,15 @@ class AssessmentBuilder:
         return notes
 
     def reading_notes(self) -> list[dict[str, Any]]:
-        """The named interpretations of every rule that contributed to this assessment."""
-        notes = []
+        """The named interpretations of every rule that contributed to this assessment, once each."""
+        rules_by_reading: dict[str, list[str]] = {}
+        texts: dict[str, str] = {}
         for rule_id in sorted(self.session.rules_that_fired()):
-            rule = self.program.rules[rule_id]
-            for reading in rule.readings:
-                notes.append({"kind": "interpretation", "reading": reading.name, "rule": rule_id,
-                              "text": reading.text, "cites": rule_citations(self.program, [rule_id])})
-        return notes
+            for reading in self.program.rules[rule_id].readings:
+                rules_by_reading.setdefault(reading.name, []).append(rule_id)
+                texts[reading.name] = reading.text
+        return [{"kind": "interpretation", "reading": name, "rules": rules, "text": texts[name],
+                 "cites": rule_citations(self.program, rules)} for name, rules in sorted(rules_by_reading.items())]
 
     def source_notes(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
         """One note for each cited instrument whose text is not verified."""

@@ -49,6 +49,13 @@ class Checker:
                 self._unique(self.predicates, p.name, p, "predicate")
             for r in f.rules:
                 self._unique(self.rules, r.id, r, "rule id")
+        readings: dict[str, tuple[str, ir.Rule]] = {}
+        for rule in self.rules.values():
+            for reading in rule.readings:
+                first = readings.setdefault(reading.name, (reading.text, rule))
+                if first[0] != reading.text:
+                    self.error(rule.pos, f"reading {reading.name} is worded differently in rule {first[1].id}: "
+                               "one name, one reading", "duplicate")
         for e in self.enums.values():
             for v in e.values:
                 self.enum_of_value.setdefault(v, set()).add(e.name)

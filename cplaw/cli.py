@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from .api import RuleBase
-from .compiler import compile_files, files_at, packaged_rule_files
+from .compiler import compile_files, rule_base_files
 from .errors import CplawError, RuleError
 
 
@@ -76,10 +76,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _check(path: str | None) -> int:
-    files = packaged_rule_files() if path is None else \
-        [f for f in packaged_rule_files() if f[0] == "facts/vocabulary.cplaw"] + files_at(path)
     try:
-        program = compile_files(files)
+        program = compile_files(rule_base_files(path))
     except RuleError as err:
         for diagnostic in err.diagnostics:
             print(diagnostic.render(), file=sys.stderr)

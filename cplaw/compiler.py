@@ -19,11 +19,20 @@ from .parser import parse_text
 AS_OF = "AsOf__"  # the variable bound to the assessment date in guarded rules
 
 
+def vocabulary_files() -> list[tuple[str, str]]:
+    """The packaged fact vocabulary, which every rule base is compiled with."""
+    vocabulary = resources.files("cplaw.facts").joinpath("vocabulary.cplaw")
+    return [("facts/vocabulary.cplaw", vocabulary.read_text(encoding="utf-8"))]
+
+
+def rule_base_files(path: str | Path | None = None) -> list[tuple[str, str]]:
+    """The packaged rule base, or the vocabulary with the rule files at ``path``."""
+    return packaged_rule_files() if path is None else vocabulary_files() + files_at(path)
+
+
 def packaged_rule_files() -> list[tuple[str, str]]:
     """The vocabulary and every rule file shipped in the package, as (display path, text)."""
-    found: list[tuple[str, str]] = []
-    vocabulary = resources.files("cplaw.facts").joinpath("vocabulary.cplaw")
-    found.append(("facts/vocabulary.cplaw", vocabulary.read_text(encoding="utf-8")))
+    found = vocabulary_files()
     root = resources.files("cplaw.rules")
     stack = [(root, "cplaw/rules")]
     while stack:
@@ -61,9 +70,8 @@ def compile_files(files: list[tuple[str, str]]) -> ir.Program:
     diagnostics.extend(checker.run())
     if diagnostics:
         raise RuleError(diagnostics)
-    clauses = [compiled for rule in checker.rules.values()
-               for index, clause in enumerate(rule.clauses)
-               for compiled in [compile_clause(rule, index, clause, checker.instruments)]]
+    clauses = [compile_clause(rule, index, clause, checker.instruments)
+               for rule in checker.rules.values() for index, clause in enumerate(rule.clauses)]
     return ir.Program(checker.instruments, checker.articles, checker.enums, checker.predicates,
                       checker.rules, clauses, [p for p, _ in files])
 

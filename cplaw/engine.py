@@ -84,6 +84,7 @@ class Session:
         self._thread = threading.get_ident()
         self._logic = None
         self._everything: dict[str, list[tuple[str, tuple]]] | None = None
+        self._width = max((p.arity for p in program.predicates.values()), default=0)  # of _all__'s arguments
         self._activate()
 
     def _check_thread(self) -> None:
@@ -98,7 +99,6 @@ class Session:
         Logic()
         pyEngine.clear()
         self._logic = Logic.tl.logic
-        width = max((p.arity for p in self.program.predicates.values()), default=0)
         for pred in self.program.predicates.values():
             pyEngine.insert(pyEngine.Pred(pred.name, pred.arity))
             if pred.kind == "derived":
@@ -107,7 +107,7 @@ class Session:
                 by = pyEngine.Literal(by_name(pred.name), [pyEngine.Var("Rule__")] + variables)
                 pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(pred.name, variables), [by]))
                 # _all__(name, rule, args…, padding): every derived fact, answered by one tabled query
-                padding = [pyEngine.Const(None)] * (width - pred.arity)
+                padding = [pyEngine.Const(None)] * (self._width - pred.arity)
                 pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(
                     ALL, [pyEngine.Const(pred.name), pyEngine.Var("Rule__")] + variables + padding), [by]))
         for clause in self.program.clauses:
@@ -119,7 +119,7 @@ class Session:
 
     def ask(self, predicate: str, pattern: tuple[Any, ...] | None = None) -> list[tuple]:
         """Facts of ``predicate`` matching ``pattern`` (None in a position: any value)."""
-        if self.program.predicates[predicate].kind == "derived" and (pattern is None or all(p is None for p in pattern)):
+        if self.program.predicates[predicate].kind == "derived" and _unbound(pattern):
             return sorted({args for _, args in self.everything().get(predicate, [])}, key=repr)
         self._activate()
         arity = self.program.predicates[predicate].arity
@@ -128,11 +128,10 @@ class Session:
 
     def derived_by(self, predicate: str, pattern: tuple[Any, ...] | None = None) -> list[tuple[str, tuple]]:
         """(rule id, args) for each rule that derives a fact of ``predicate`` matching ``pattern``."""
-        if pattern is None or all(p is None for p in pattern):
+        if _unbound(pattern):
             return list(self.everything().get(predicate, []))
         self._activate()
-        arity = self.program.predicates[predicate].arity
-        pattern = (None,) + (pattern or (None,) * arity)
+        pattern = (None,) + pattern  # the rule id, then the arguments
         rows = _answers(pyEngine.Literal(by_name(predicate), _pattern_terms(pattern)).ask(), pattern)
         return [(row[0], tuple(row[1:])) for row in rows]
 
@@ -142,8 +141,7 @@ class Session:
         self._check_thread()
         if self._everything is None:
             self._activate()
-            width = max((p.arity for p in self.program.predicates.values()), default=0)
-            rows = pyEngine.Literal(ALL, [pyEngine.Var(f"V{i}") for i in range(width + 2)]).ask() or []
+            rows = pyEngine.Literal(ALL, [pyEngine.Var(f"V{i}") for i in range(self._width + 2)]).ask() or []
             grouped: dict[str, list[tuple[str, tuple]]] = {}
             for name, rule, *args in rows:
                 arity = self.program.predicates[name].arity
@@ -169,6 +167,10 @@ class Session:
         if rows is True:
             return [{}]
         return [dict(zip(variables, row)) for row in rows or []]
+
+
+def _unbound(pattern: tuple[Any, ...] | None) -> bool:
+    return pattern is None or all(p is None for p in pattern)
 
 
 def _pattern_terms(pattern: tuple[Any, ...]) -> list:

@@ -39,7 +39,7 @@ def value_text(value: Any) -> str:
 
 
 def atom_text(predicate: str, args) -> str:
-    return f"{predicate}({', '.join(value_text(a) if not isinstance(a, str) or a != '_' else '_' for a in args)})"
+    return f"{predicate}({', '.join(map(value_text, args))})"
 
 
 def _bind(node: ir.Expr, binding: dict[str, Any]):

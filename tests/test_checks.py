@@ -18,13 +18,13 @@ import pytest
 import cplaw.api
 import cplaw.compiler
 from cplaw import RuleBase, cli
-from cplaw.compiler import compile_files, files_at, packaged_rule_files
+from cplaw.compiler import compile_files, files_at, packaged_rule_files, vocabulary_files
 from cplaw.errors import Diagnostic, RuleError
 
 HERE = pathlib.Path(__file__).resolve().parent
 BAD = HERE / "rules_bad"
 GOOD = HERE / "rules_good"
-VOCABULARY = [f for f in packaged_rule_files() if f[0] == "facts/vocabulary.cplaw"]
+VOCABULARY = vocabulary_files()
 
 # file stem → every diagnostic it must produce, in order: (code, line, column, a phrase of the message)
 EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
@@ -65,6 +65,8 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
     "duplicate-rule": [("duplicate", 16, 1, "duplicate rule id bad.duplicate-rule (first declared at ")],
     "duplicate-article": [("duplicate", 11, 1, "duplicate article XX-BAD-DUPLICATE-ARTICLE art. 1 "
                                                "(first declared at ")],
+    "reading-conflict": [("duplicate", 17, 1, "reading bad-reading-conflict is worded differently in rule "
+                                              "bad.reading-conflict.one: one name, one reading")],
     "input-head": [("input-head", 14, 3, "province is an input predicate: no rule may conclude it")],
     "bad-date": [("syntax", 14, 46, "2009-02-30 is not a calendar date")],
     "unknown-type": [("unknown-type", 12, 1, "predicate bad_colour: unknown type 'colour' for Colour")],
@@ -151,20 +153,23 @@ def test_two_syntax_errors_in_two_rules_are_both_reported():
     assert [d.code for d in diagnostics] == ["syntax", "unknown-predicate", "syntax"]
 
 
-def test_syntax_error_at_end_of_input():
-    text = bad_file("syntax").read_text(encoding="utf-8").replace(" double_exceed_by_facts().", "")
+def only_diagnostic(name: str, old: str, new: str) -> Diagnostic:
+    """The one diagnostic of bad file ``name`` with ``old`` replaced by ``new``."""
+    text = bad_file(name).read_text(encoding="utf-8").replace(old, new)
     with pytest.raises(RuleError) as info:
-        compile_files(VOCABULARY + [("eof.cplaw", text)])
+        compile_files(VOCABULARY + [(f"{name}-variant.cplaw", text)])
     [diagnostic] = info.value.diagnostics
+    return diagnostic
+
+
+def test_syntax_error_at_end_of_input():
+    diagnostic = only_diagnostic("syntax", " double_exceed_by_facts().", "")
     assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("syntax", 14, 38)
     assert diagnostic.message == "unexpected end of input (a clause must end with '.')"
 
 
 def test_unexpected_character():
-    text = bad_file("syntax").read_text(encoding="utf-8").replace(" double_exceed_by_facts()", " @")
-    with pytest.raises(RuleError) as info:
-        compile_files(VOCABULARY + [("char.cplaw", text)])
-    [diagnostic] = info.value.diagnostics
+    diagnostic = only_diagnostic("syntax", " double_exceed_by_facts()", " @")
     assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("syntax", 14, 40)
     assert diagnostic.message == "unexpected character '@'"
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from decimal import Decimal
 
 from pyDatalog import pyEngine
 
 from cplaw import RuleBase
-from cplaw.compiler import compile_files, order_body, packaged_rule_files
+from cplaw.compiler import compile_files, order_body, vocabulary_files
 from cplaw.engine import Session
 from cplaw.parser import parse_text
 
 RULES = RuleBase.load()
-VOCABULARY = [f for f in packaged_rule_files() if f[0] == "facts/vocabulary.cplaw"]
+VOCABULARY = vocabulary_files()
 
 
 def _profile(ident: str, value, limit=100, listed: str | None = None) -> dict:
@@ -30,11 +31,28 @@ def _grounds(doc: dict) -> list[str]:
 
 
 def test_amounts_are_exact() -> None:
-    # Pitfall 1: with Float_Precision = 8, 100.0000001 would be compared as 100.0.
-    assert pyEngine.Float_Precision is None
     assert _grounds(RULES.assess(_profile("A", Decimal("100.0000001")), "2010-01-01").data) == ["double_exceed"]
     assert _grounds(RULES.assess(_profile("B", Decimal("100.0000000")), "2010-01-01").data) == []
     assert _grounds(RULES.assess(_profile("C", 100.0000001), "2010-01-01").data) == ["double_exceed"]
+
+
+COMPUTED = '''
+instrument XX-TEST { title "test" jurisdiction CN in_force 2000-01-01 .. open source "x" lines 1..9 status verified }
+article 1 at 1..1 "测试。"
+rule t.computed
+  cites art 1
+  applies always
+  exceeds_standard(Ref) :- emission(Ref, _, Value, Limit, _), Computed = Value + 0, Computed > Limit.
+'''
+
+
+def test_computed_amounts_keep_full_precision() -> None:
+    # Pitfall 1: pyDatalog rounds every computed float to 8 significant digits by default, so
+    # 100.0000001 + 0 would compare as 100.0 (checked: with Float_Precision = 8 this answers []).
+    assert pyEngine.Float_Precision is None
+    program = compile_files(VOCABULARY + [("computed.cplaw", COMPUTED)])
+    session = Session(program, [("emission", ("emissions[0]", "COD", 100.0000001, 100, None))])
+    assert session.ask("exceeds_standard") == [("emissions[0]",)]
 
 
 TINY = '''
@@ -69,7 +87,7 @@ def test_assessments_do_not_see_each_others_facts() -> None:
     assert _grounds(b.data) == [] and b.data["obligations"] == []
     assert b.session.ask("listed") == []
     # The first session is re-established on demand, with its own facts only.
-    assert a.session.ask("listed") == [("events[0]", __import__("datetime").date(2009, 3, 15), "double_exceed")]
+    assert a.session.ask("listed") == [("events[0]", date(2009, 3, 15), "double_exceed")]
     assert b.session.ask("listed") == []
 
 
