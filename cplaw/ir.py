@@ -280,6 +280,3 @@ class Program:
 
     def clauses_for(self, predicate: str) -> list[CompiledClause]:
         return [c for c in self.clauses if c.head.predicate == predicate]
-
-    def article(self, ref: ArticleRef) -> Article:
-        return self.articles[ref.key]

@@ -257,14 +257,14 @@ def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput, line_offset: 
         if err.token.type == "$END":
             message = "unexpected end of input (a clause must end with '.')"
     elif isinstance(err, UnexpectedCharacters):
-        message = f"unexpected character {text_at(lines, line, column)!r}"
+        message = f"unexpected character {_text_at(lines, line, column)!r}"
     else:
         message = "unexpected end of input"
     source_line = lines[line - 1] if 0 < line <= len(lines) else None
     return Diagnostic(path, line + line_offset, column, message, "syntax", source_line)
 
 
-def text_at(lines: list[str], line: int, column: int) -> str:
+def _text_at(lines: list[str], line: int, column: int) -> str:
     try:
         return lines[line - 1][column - 1]
     except IndexError:
