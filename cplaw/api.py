@@ -93,6 +93,28 @@ class RuleBase:
         """The packaged rule base, or the vocabulary plus the rule files at ``path``."""
         return _packaged() if path is None else cls(compile_files(rule_base_files(path)))
 
+    def law(self, as_of: _dt.date | str | None = None) -> dict[str, Any]:
+        """Which texts were in force on a date (default: today), with the version each citation quotes,
+        its source and how far that source was verified; then the texts not in force that day."""
+        day = parse_as_of(as_of)
+        rows: dict[str, list[dict[str, Any]]] = {"in_force": [], "not_in_force": []}
+        for inst in sorted(self.program.instruments.values(), key=lambda i: (i.in_force_from, i.id)):
+            by_reading = inst.general and not inst.in_force_on(day)  # general rules applied to every date
+            rows["in_force" if inst.in_force_on(day) or by_reading else "not_in_force"].append({
+                "instrument": inst.id, "title": inst.title, "number": inst.number, "jurisdiction": inst.jurisdiction,
+                "version": _iso(inst.version), "in_force_from": _iso(inst.in_force_from),
+                "in_force_to": _iso(inst.in_force_to), "status": inst.status, "general": inst.general,
+                "source": f"{inst.source_file} lines {inst.source_lines[0]}–{inst.source_lines[1]}",
+                "note": inst.note,
+                "articles": sum(1 for key in self.program.articles if key[0] == inst.id),
+                "rules": sum(1 for r in self.program.rules.values() if r.instrument == inst.id),
+                "applied_by_reading": by_reading})
+        return {"as_of": day.isoformat(), **rows}
+
+    def options(self) -> dict[str, str]:
+        """The alternative readings that may be chosen, each with its words."""
+        return self.program.options()
+
     def profile(self, profile: ProfileInput) -> Profile:
         if isinstance(profile, Profile):
             return profile
@@ -100,18 +122,29 @@ class RuleBase:
             return profile_from_document(profile)
         return load_profile(profile)
 
-    def assess(self, profile: ProfileInput, as_of: _dt.date | str | None = None) -> Assessment:
-        """Assess an enterprise as of a date (default: today)."""
+    def assess(self, profile: ProfileInput, as_of: _dt.date | str | None = None,
+               options: tuple[str, ...] | list[str] = ()) -> Assessment:
+        """Assess an enterprise as of a date (default: today), with the alternative readings ``options``
+        chosen instead of the defaults they name (``RuleBase.options()`` lists them)."""
         day = parse_as_of(as_of)
+        known = self.options()
+        unknown = [name for name in options if name not in known]
+        if unknown:
+            raise CplawError(f"unknown option {', '.join(map(repr, unknown))}; options: "
+                             f"{', '.join(sorted(known)) or 'none'}")
         if self.first_day is None or day < self.first_day:
             raise AsOfError(f"no cleaner-production law was in force on that date ({day.isoformat()}): "
                             f"the first, the 2002 清洁生产促进法, took effect on "
                             f"{self.first_day.isoformat() if self.first_day else '2003-01-01'}")
         prof = self.profile(profile)
-        facts = base_facts(prof, day, self.program)
+        facts = base_facts(prof, day, self.program, tuple(dict.fromkeys(options)))
         session = Session(self.program, facts.facts)
         data = AssessmentBuilder(self.program, session, prof.enterprise.id, day, facts.ignored).build()
         return Assessment(data, prof, session)
+
+
+def _iso(day: _dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ def citation(program: ir.Program, ref: ir.ArticleRef) -> dict[str, Any]:
     return {"instrument": instrument.id, "title": instrument.title,
             "version": instrument.version.isoformat() if instrument.version else None,
             "article": ref.article, "paragraph": ref.paragraph, "item": ref.item,
-            "text": article.text, "status": instrument.status}
+            "text": article.text, "status": instrument.status, "number_confirmed": article.number_confirmed}
 
 
 def rule_citations(program: ir.Program, rule_ids) -> list[dict[str, Any]]:
@@ -116,23 +116,34 @@ class AssessmentBuilder:
         return items
 
     def sanctions(self) -> list[dict[str, Any]]:
+        """What follows from each breach under the law that governs it: the penalty article first, then the
+        provisions that make it reach the breach, then the rules that chose the governing law."""
         met = {d for (d,) in self.session.ask("condition_met")}
         unmet = {d for (d,) in self.session.ask("condition_unmet")}
-        mappings = self._premise_rules("punishable_under", lambda a: a[1:4])  # the provision aside
+        penalties = self._premise_rules("penalty", lambda a: a[:5])
+        mappings = self._premise_rules("punishable_under", lambda a: a)
+        governing = self._premise_rules("governs", lambda a: a)
+        law_days = {row[:4]: row[4] for row in self.session.ask("law_day")}
+        barred = {row[:3] for row in self.session.ask("time_barred")}
         items = []
-        for (duty, source, round_, measure, authority, fmin, fmax, condition, discretion), rules \
+        for (duty, source, round_, provision, when, measure, authority, fmin, fmax, condition, discretion), rules \
                 in self._by("sanction").items():
+            breach = (duty, source, round_)
+            behind = penalties.get((provision, *breach, when), []) + mappings.get((provision, *breach, when), []) \
+                + governing.get((*breach, when), []) + rules
             item = {"measure": measure, "authority": authority,
                     "fine_min": int(fmin) if fmin is not None else None,
                     "fine_max": int(fmax) if fmax is not None else None,
                     "condition": None if condition == "none" else condition,
                     "duty": duty, "discretionary": discretion == "may", "round": _iso(round_),
-                    "jurisdiction": self.jurisdiction(source),
-                    "cites": rule_citations(self.program, rules + mappings.get((duty, source, round_), []))}
+                    "jurisdiction": self.jurisdiction(source), "provision": provision, "governing": when,
+                    "law_day": _iso(law_days.get((*breach, when))), "time_barred": breach in barred,
+                    "cites": rule_citations(self.program, behind)}
             if item["condition"] == "refuses_to_correct":
                 item["condition_met"] = True if duty in met else False if duty in unmet else None
             items.append(item)
-        items.sort(key=lambda s: (s["round"], s["duty"], s["measure"] != "order_to_correct", s["measure"]))
+        items.sort(key=lambda s: (s["round"], s["duty"], s["measure"] != "order_to_correct", s["measure"],
+                                  s["provision"]))
         return items
 
     def notes(self, doc: dict[str, Any]) -> list[dict[str, Any]]:

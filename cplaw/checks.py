@@ -233,10 +233,24 @@ class Checker:
                 self.error(lit.pos, f"negation through recursion: {head_pred} depends on 'not {body_pred}', "
                            f"and {body_pred} depends on {head_pred}", "stratification")
 
+    # ── options ─────────────────────────────────────────────────────────────
+    def check_options(self) -> None:
+        """Each `option("name")` a rule tests names a reading, whose wording says what choosing it means."""
+        readings = {r.name for rule in self.rules.values() for r in rule.readings}
+        for rule in self.rules.values():
+            for clause in rule.clauses:
+                for lit in clause.body:
+                    if isinstance(lit, ir.Atom) and lit.predicate == "option" and lit.args \
+                            and isinstance(lit.args[0], ir.Const) and lit.args[0].value not in readings:
+                        self.error(lit.args[0].pos, f"option {lit.args[0].value!r} is not the name of a reading: "
+                                   "name the alternative with `reading NAME \"…\"` in the rule that takes it",
+                                   "unknown-option")
+
     def run(self) -> list[Diagnostic]:
         self.declare()
         self.check_rules()
         self.check_stratification()
+        self.check_options()
         return self.diagnostics
 
 

@@ -1,4 +1,4 @@
-"""The ``cplaw`` command: assess, why, why-not, check.
+"""The ``cplaw`` command: assess, why, why-not, law, options, check.
 
 Exit codes: 0 answered; 1 bad input (a clear message, no traceback); 2 misuse of the command.
 Set CPLAW_DEBUG=1 to see the traceback of an internal error.
@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument("--as-of", help="the date to assess as of (YYYY-MM-DD; default: today)")
     assess.add_argument("--format", choices=["text", "json"], default="text")
     assess.add_argument("--lang", choices=["en", "zh"], default="en")
+    _option_argument(assess)
 
     for name, what in (("why", "why a conclusion holds"), ("why-not", "why a conclusion does not hold")):
         cmd = sub.add_parser(name, help=f"explain {what}",
@@ -36,10 +37,22 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--as-of")
         cmd.add_argument("--format", choices=["text", "json", "dot"], default="text")
         cmd.add_argument("--lang", choices=["en", "zh"], default="en")
+        _option_argument(cmd)
+
+    law = sub.add_parser("law", help="which texts were in force on a date, their versions and sources")
+    law.add_argument("--as-of", help="the date (YYYY-MM-DD; default: today)")
+    law.add_argument("--format", choices=["text", "json"], default="text")
+
+    sub.add_parser("options", help="the alternative readings --option can choose")
 
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
     return parser
+
+
+def _option_argument(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--option", action="append", default=[], metavar="NAME",
+                     help="choose a named alternative reading instead of the default (see `cplaw options`)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +74,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return _check(args.path)
     rules = RuleBase.load()
-    assessment = rules.assess(args.profile, args.as_of)
+    if args.command == "law":
+        table = rules.law(args.as_of)
+        print(json.dumps(table, ensure_ascii=False, indent=2) if args.format == "json" else render_law(table))
+        return 0
+    if args.command == "options":
+        for name, text in sorted(rules.options().items()):
+            print(f"{name}\n  {text}")
+        return 0
+    assessment = rules.assess(args.profile, args.as_of, args.option)
     if args.command == "assess":
         if args.format == "json":
             print(json.dumps(assessment.data, ensure_ascii=False, indent=2))
@@ -115,10 +136,26 @@ def render_assessment(doc: dict[str, Any], lang: str = "en") -> str:
             fine = f" {s['fine_min']}–{s['fine_max']} yuan" if s["fine_max"] is not None else ""
             cond = f" if {s['condition']}" if s["condition"] else ""
             may = " (may)" if s.get("discretionary") else ""
-            lines.append(f"  {s['duty']}: {s['measure']}{fine}{cond}{may} — {s['authority']}")
+            barred = " [time-barred]" if s.get("time_barred") else ""
+            lines.append(f"  {s['duty']}: {s['measure']}{fine}{cond}{may} — {s['authority']} "
+                         f"({s['provision']}, law of {s['law_day']}){barred}")
     if doc["notes"]:
         lines += ["", "说明：" if zh else "Notes:"]
         lines += [f"  [{n['kind']}] {n['text']}" for n in doc["notes"]]
+    return "\n".join(lines)
+
+
+def render_law(table: dict[str, Any]) -> str:
+    """The texts in force on a date, then those that were not, one line each."""
+    lines = [f"In force on {table['as_of']}:"]
+    for section, heading in (("in_force", None), ("not_in_force", "Not in force on that date:")):
+        if heading:
+            lines += ["", heading]
+        for t in table[section]:
+            until = t["in_force_to"] or "open"
+            by_reading = " — applied to this date by a named reading" if t["applied_by_reading"] else ""
+            lines.append(f"  {t['instrument']:<14} {t['title']} (version {t['version']}), "
+                         f"{t['in_force_from']} … {until}, {t['status']}: {t['source']}{by_reading}")
     return "\n".join(lines)
 
 

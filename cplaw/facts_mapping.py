@@ -25,11 +25,13 @@ class BaseFacts:
         self.facts.append((predicate, args))
 
 
-def base_facts(profile: Profile, as_of: _dt.date, program: Program) -> BaseFacts:
-    """Map a profile to base facts as of a date."""
+def base_facts(profile: Profile, as_of: _dt.date, program: Program, options: tuple[str, ...] = ()) -> BaseFacts:
+    """Map a profile, and the alternative readings chosen, to base facts as of a date."""
     _check_enum_values(profile, program)
     out = BaseFacts()
     out.add("as_of", as_of)
+    for name in options:
+        out.add("option", name)
     ent = profile.enterprise
     out.add("province", ent.province)
     if ent.monitoring:
@@ -47,6 +49,8 @@ def base_facts(profile: Profile, as_of: _dt.date, program: Program) -> BaseFacts
             out.ignored.append(t.path)
             continue
         out.add("total", t.path, t.pollutant, t.year, t.value, t.quota)
+        if not t.key_pollutant:
+            out.add("non_key_pollutant", t.path)
     for g in profile.energy:
         if g.year > as_of.year:
             out.ignored.append(g.path)
@@ -88,5 +92,5 @@ def field_path(predicate: str, args: tuple, program: Program) -> str | None:
     params = program.predicates[predicate].params
     if params and params[0].type == "ref":
         return str(args[0])
-    return {"as_of": "--as-of", "province": "enterprise.province", "monitoring": "enterprise.monitoring",
+    return {"as_of": "--as-of", "option": "--option", "province": "enterprise.province", "monitoring": "enterprise.monitoring",
             "enterprise_is": f"enterprise.{args[0]}" if args else None}.get(predicate)

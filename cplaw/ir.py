@@ -183,6 +183,7 @@ class Article:
     lines: tuple[int, int]
     text: str  # the exact words, whitespace removed (the source's line wrapping is not part of the law)
     pos: Pos = field(default=NOWHERE, compare=False)
+    number_confirmed: bool = True  # False: the source gives the words but not surely this article number
 
 
 @dataclass(frozen=True)
@@ -280,3 +281,9 @@ class Program:
 
     def clauses_for(self, predicate: str) -> list[CompiledClause]:
         return [c for c in self.clauses if c.head.predicate == predicate]
+
+    def options(self) -> dict[str, str]:
+        """The alternative readings a user may choose (each `option("name")` a rule tests), with their words."""
+        tested = {lit.args[0].value for c in self.clauses for lit in c.body
+                  if isinstance(lit, Atom) and lit.predicate == "option" and isinstance(lit.args[0], Const)}
+        return {r.name: r.text for rule in self.rules.values() for r in rule.readings if r.name in tested}

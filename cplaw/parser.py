@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import dataclasses
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -136,8 +137,9 @@ class _ToIR(Transformer):
 
     @v_args(meta=True)
     def article(self, meta, items):
-        ref, first, last, text = items
-        return ir.Article(ref, (int(first), int(last)), text, self._pos(meta))
+        ref, unconfirmed, first, last, text = items
+        return ir.Article(ref, (int(first), int(last)), text, self._pos(meta),
+                          number_confirmed=unconfirmed is None)
 
     @v_args(meta=True)
     def citation(self, meta, items):
@@ -352,9 +354,7 @@ def _assemble(path: str, items: list, diagnostics: list[Diagnostic]) -> ir.RuleF
 
 
 def _own(article: ir.Article, instrument: str | None) -> ir.Article:
-    ref = article.ref
-    return ir.Article(ir.ArticleRef(instrument, ref.article, ref.paragraph, ref.item, ref.pos),
-                      article.lines, article.text, article.pos)
+    return dataclasses.replace(article, ref=dataclasses.replace(article.ref, instrument=instrument))
 
 
 def _resolve_rule(rule: ir.Rule, instrument: str | None) -> ir.Rule:

@@ -73,6 +73,7 @@ class Total:
     value: Decimal
     quota: Decimal
     unit: str | None
+    key_pollutant: bool = True  # 重点污染物 (the 2012 Law's quota trigger reaches only these)
 
 
 @dataclass(frozen=True)
@@ -430,7 +431,8 @@ def _build(doc: dict[str, Any], source: str) -> Profile:
         enterprise=enterprise,
         emissions=tuple(Emission(p, x["pollutant"], _num(x["value"]), _num(x["limit"]), x.get("unit"),
                                  day(x.get("date"))) for p, x in items("emissions")),
-        totals=tuple(Total(p, x["pollutant"], x["year"], _num(x["value"]), _num(x["quota"]), x.get("unit"))
+        totals=tuple(Total(p, x["pollutant"], x["year"], _num(x["value"]), _num(x["quota"]), x.get("unit"),
+                           x.get("key_pollutant", True))
                      for p, x in items("totals")),
         energy=tuple(Energy(p, x["product"], x["year"], _num(x["value"]), _num(x["limit"]), x.get("unit"))
                      for p, x in items("energy")),
@@ -478,7 +480,11 @@ def profile_from_document(doc: Any, source: str = "<document>") -> Profile:
         issues += _value_issues(doc)
     if issues:
         raise ProfileError(_sorted(issues), name)
-    return _build(doc, name)
+    profile = _build(doc, name)
+    from .event_order import order_issues  # checks the built events; imports Event from here
+    if issues := order_issues(profile.events):
+        raise ProfileError(_sorted(issues), name)
+    return profile
 
 
 def _plain(value: Any) -> Any:

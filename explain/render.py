@@ -34,6 +34,8 @@ def _cite_text(cite: dict[str, Any]) -> str:
     if cite.get("item"):
         where += f"[{cite['item']}]"
     status = "" if cite["status"] == "verified" else f" [{cite['status']}]"
+    if cite.get("number_confirmed") is False:
+        status += " [article number unconfirmed]"
     return f"{cite['instrument']} {where}{status}: 「{cite['text']}」"
 
 

@@ -58,6 +58,7 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
                         "negation through recursion: is_listed depends on 'not toxic_by_facts', "
                         "and toxic_by_facts depends on is_listed")],
     "no-citation": [("no-citation", 12, 1, "rule bad.no-citation cites no article")],
+    "unknown-option": [("unknown-option", 14, 48, "option 'no-such-reading' is not the name of a reading")],
     "unknown-article": [("unknown-article", 13, 16, "rule bad.unknown-article cites XX-BAD-UNKNOWN-ARTICLE "
                                                     "art. 2 para. 1, which is not declared")],
     "unknown-instrument": [("unknown-article", 13, 9,
@@ -107,7 +108,7 @@ def test_every_check_is_covered():
     codes = {code for expected in EXPECTED.values() for code, *_ in expected}
     assert codes == {"syntax", "unknown-predicate", "arity", "type", "unsafe", "stratification",
                      "no-citation", "unknown-article", "duplicate", "input-head", "unknown-type",
-                     "unknown-function", "structure"}
+                     "unknown-function", "structure", "unknown-option"}
 
 
 @pytest.mark.parametrize("stem", sorted(EXPECTED))

@@ -66,7 +66,8 @@ def test_why_not_follows_the_failing_condition_down(assessment) -> None:
     assert failed == ["not is_done(start_audit, 2009-03-15)"]
     unreached = {d["args"][0] for _, d in graph.nodes(data=True)
                  if d["kind"] == "not_derived" and d["predicate"] == "punishable_under"}
-    assert unreached == {"CN-CPPL-2002 art. 40", "CN-CPPL-2002 art. 41"}
+    # Every penalty provision is tried, of every version; the 2002 ones are those in force in 2010.
+    assert {"CN-CPPL-2002 art. 40", "CN-CPPL-2002 art. 41"} <= unreached
     rules = {d["rule"] for _, d in graph.nodes(data=True) if d["kind"] == "rule"}
     assert {"law2002.art40", "law2002.art41", "law2002.art40.not-auditing", "cc.status.overdue"} <= rules
 
