@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import dataclasses
+import datetime as _dt
 import re
 from decimal import Decimal
 from functools import lru_cache

@@ -1,5 +1,5 @@
-"""Scenario files (tests/scenarios/**/NN-*.yaml): a profile, an as-of date, and the conclusions worked out by
-hand from the law text. Each expected item is compared with the actual one on the keys it gives."""
+"""Scenario files (tests/scenarios/**/NN-*.yaml): a profile, an as-of date, the alternative readings chosen
+(`options`, optional), and the conclusions worked out by hand from the law text. Each expected item is compared with the actual one on the keys it gives."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def test_scenario(path: pathlib.Path, rules: RuleBase) -> None:
         with pytest.raises(AsOfError, match=scenario["expect_error"]):
             rules.assess(scenario["profile"], scenario["as_of"])
         return
-    doc = rules.assess(scenario["profile"], scenario["as_of"]).data
+    doc = rules.assess(scenario["profile"], scenario["as_of"], scenario.get("options", ())).data
     expect = scenario["expect"]
     problems = []
     if "mandatory_audit" in expect:
