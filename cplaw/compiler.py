@@ -87,14 +87,25 @@ def in_force_guards(instrument: ir.Instrument, day: ir.Var) -> list[ir.Compariso
 def compile_clause(rule: ir.Rule, index: int, clause: ir.Clause,
                    instruments: dict[str, ir.Instrument]) -> ir.CompiledClause:
     body: list[ir.Literal] = list(clause.body)
+    within = applies_from = None
     if not rule.timeless and rule.instrument in instruments:
+        instrument = instruments[rule.instrument]
         day = rule.applies_at
         if day is None:
             day = ir.Var(AS_OF)
             body.insert(0, ir.Atom("as_of", (day,)))
-        body.extend(in_force_guards(instruments[rule.instrument], day))
+            within = (instrument.in_force_from, instrument.in_force_to)
+        else:
+            applies_from = instrument.in_force_from
+        body.extend(in_force_guards(instrument, day))
+        if rule.applies_at is not None:  # bind the day first, so the guard prunes before the rest runs
+            binder = next((lit for lit in body if isinstance(lit, ir.Atom) and not lit.negated
+                           and day.name in {v.name for v in lit.vars()}), None)
+            if binder is not None:
+                body.remove(binder)
+                body.insert(0, binder)
     ordered, variables = order_body(body)
-    return ir.CompiledClause(rule.id, index, clause.head, tuple(ordered), tuple(variables))
+    return ir.CompiledClause(rule.id, index, clause.head, tuple(ordered), tuple(variables), within, applies_from)
 
 
 def order_body(body: list[ir.Literal]) -> tuple[list[ir.Literal], list[str]]:

@@ -110,7 +110,10 @@ class Session:
                 padding = [pyEngine.Const(None)] * (self._width - pred.arity)
                 pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(
                     ALL, [pyEngine.Const(pred.name), pyEngine.Var("Rule__")] + variables + padding), [by]))
+        as_of = next((args[0] for name, args in self.facts if name == "as_of"), None)
         for clause in self.program.clauses:
+            if as_of is not None and not clause.can_apply(as_of):
+                continue  # its in-force guard is false on this as-of date: loading it would only cost time
             head = pyEngine.Literal(by_name(clause.head.predicate),
                                     [pyEngine.Const(clause.rule)] + [_term(a) for a in clause.head.args])
             pyEngine.assert_(pyEngine.Clause(head, _body(clause.body)))

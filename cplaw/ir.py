@@ -261,6 +261,19 @@ class CompiledClause:
     head: Atom
     body: tuple[Literal, ...]
     variables: tuple[str, ...]  # every named variable, in binding order
+    as_of_within: tuple[_dt.date, _dt.date | None] | None = None  # its guard's interval for the as-of date
+    applies_from: _dt.date | None = None  # an `applies at Day` clause: the first day its guard admits
+
+    def can_apply(self, as_of: _dt.date) -> bool:
+        """False when the clause's in-force guard is false whatever the facts. An `applies at Day` clause
+        cannot apply before its instrument took effect, because every day in an assessment's facts, and
+        every day derived from them, is on or before the as-of date (later records are left out)."""
+        if self.applies_from is not None:
+            return self.applies_from <= as_of
+        if self.as_of_within is None:
+            return True
+        first, last = self.as_of_within
+        return first <= as_of and (last is None or as_of <= last)
 
     @property
     def id(self) -> str:

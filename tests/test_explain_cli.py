@@ -62,8 +62,9 @@ def test_why_not_follows_the_failing_condition_down(assessment) -> None:
     graph = assessment.why_not("sanction(start_audit)")
     failed = sorted({d["text"] for _, d in graph.nodes(data=True) if d["kind"] == "failed"})
     # No art. 41 mapping reaches start_audit; the art. 40 reading (law40-never-audited) needs the start
-    # overdue, and it is not: the audit was started (late) on 2009-05-20, so is_done holds.
-    assert failed == ["not is_done(start_audit, 2009-03-15)"]
+    # overdue, and it is not: the audit was started (late) on 2009-05-20, so is_done holds. The later
+    # penalty articles fail on their in-force guard at the act's day (the late start, 2009-05-20).
+    assert failed == ["2009-05-20 >= 2012-07-01", "2009-05-20 >= 2026-08-15", "not is_done(start_audit, 2009-03-15)"]
     unreached = {d["args"][0] for _, d in graph.nodes(data=True)
                  if d["kind"] == "not_derived" and d["predicate"] == "punishable_under"}
     # Every penalty provision is tried, of every version; the 2002 ones are those in force in 2010.
