@@ -38,6 +38,19 @@ def _iso(day: _dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _mark_binds_first(obligations: list[dict[str, Any]]) -> None:
+    """Where national and provincial texts impose the same duty for the same round, mark the one whose
+    deadline comes first (DESIGN.md principle 4); ties bind together."""
+    stacks: dict[tuple, list[dict[str, Any]]] = {}
+    for item in obligations:
+        stacks.setdefault((item["duty"], item["round"]), []).append(item)
+    for stack in stacks.values():
+        if len({item["instrument"] for item in stack}) > 1:
+            first = min(item["due"] for item in stack)
+            for item in stack:
+                item["binds_first"] = item["due"] == first
+
+
 class AssessmentBuilder:
     """Reads the conclusions of one Session into the contract's shape."""
 
@@ -77,6 +90,8 @@ class AssessmentBuilder:
             "obligations": self.obligations(),
             "violations": self.violations(),
             "sanctions": self.sanctions(),
+            "evaluations": self.evaluations(),
+            "titles": self.titles(),
         }
         doc["notes"] = self.notes(doc)
         return doc
@@ -99,6 +114,7 @@ class AssessmentBuilder:
                 item["done"] = _iso(self.done[(duty, round_)])
             items.append(item)
         items.sort(key=lambda o: (o["round"], o["due"], o["duty"], o["jurisdiction"]))
+        _mark_binds_first(items)
         return items
 
     def violations(self) -> list[dict[str, Any]]:
@@ -145,6 +161,28 @@ class AssessmentBuilder:
         items.sort(key=lambda s: (s["round"], s["duty"], s["measure"] != "order_to_correct", s["measure"],
                                   s["provision"]))
         return items
+
+    def evaluations(self) -> list[dict[str, Any]]:
+        """Each evaluation or acceptance event graded under an instrument's thresholds."""
+        events = {ref: (kind, day) for ref, kind, day in self.session.ask("event")}
+        scores = dict(self.session.ask("event_score"))
+        passed = set(self.session.ask("passed"))
+        failed = set(self.session.ask("failed"))
+        items = []
+        for (source, ref, grade), rules in sorted(self._by("grade").items()):
+            kind, day = events.get(ref, (None, None))
+            items.append({"instrument": source, "jurisdiction": self.jurisdiction(source), "event": ref,
+                          "type": kind, "date": _iso(day),
+                          "score": None if scores.get(ref) is None else float(scores[ref]), "grade": grade,
+                          "passed": True if (source, ref) in passed else False if (source, ref) in failed else None,
+                          "cites": rule_citations(self.program, rules)})
+        return items
+
+    def titles(self) -> list[dict[str, Any]]:
+        """Titles conferred (清洁生产企业 and the like), with their validity."""
+        return [{"instrument": source, "jurisdiction": self.jurisdiction(source), "title": name,
+                 "from": _iso(start), "until": _iso(end), "cites": rule_citations(self.program, rules)}
+                for (source, name, start, end), rules in sorted(self._by("title").items())]
 
     def notes(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
         notes = []

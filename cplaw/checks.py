@@ -246,11 +246,34 @@ class Checker:
                                    "name the alternative with `reading NAME \"…\"` in the rule that takes it",
                                    "unknown-option")
 
+    # ── provinces ───────────────────────────────────────────────────────────
+    def check_provincial(self) -> None:
+        """DESIGN.md principle 4: a provincial text creates no fine the statute lacks (unless it is itself a
+        local regulation that sets fines); a hortatory text is recorded without rules."""
+        for rule in self.rules.values():
+            inst = self.instruments.get(rule.instrument or "")
+            if inst is None:
+                continue
+            if inst.hortatory:
+                self.error(rule.pos, f"rule {rule.id}: {inst.id} is recorded as hortatory, so it has no rules",
+                           "hortatory")
+            if inst.jurisdiction == "CN" or inst.sets_fines:
+                continue
+            for clause in rule.clauses:
+                head = clause.head
+                if head.predicate == "penalty" and len(head.args) > 5 and isinstance(head.args[5], ir.Const) \
+                        and head.args[5].value == "fine":
+                    self.error(head.pos, f"rule {rule.id}: a provincial text ({inst.id}) cannot create a fine; "
+                               "map the breach to the statute's penalty article (punishable_under) instead, "
+                               "or mark the instrument `sets_fines` if it is a local regulation that sets them",
+                               "provincial-fine")
+
     def run(self) -> list[Diagnostic]:
         self.declare()
         self.check_rules()
         self.check_stratification()
         self.check_options()
+        self.check_provincial()
         return self.diagnostics
 
 

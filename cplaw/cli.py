@@ -1,4 +1,4 @@
-"""The ``cplaw`` command: assess, why, why-not, law, options, check.
+"""The ``cplaw`` command: assess, why, why-not, law, options, coverage, check.
 
 Exit codes: 0 answered; 1 bad input (a clear message, no traceback); 2 misuse of the command.
 Set CPLAW_DEBUG=1 to see the traceback of an internal error.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pathlib
 import sys
 from typing import Any
 
@@ -45,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("options", help="the alternative readings --option can choose")
 
+    cover = sub.add_parser("coverage", help="every inventory entry: what encodes it, which scenarios exercise it")
+    cover.add_argument("--scenarios", default="tests/scenarios",
+                       help="scenario folder to run (default: tests/scenarios, where it exists)")
+    cover.add_argument("--format", choices=["text", "json"], default="text")
+
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
     return parser
@@ -78,6 +84,11 @@ def _run(args: argparse.Namespace) -> int:
         table = rules.law(args.as_of)
         print(json.dumps(table, ensure_ascii=False, indent=2) if args.format == "json" else render_law(table))
         return 0
+    if args.command == "coverage":
+        from .coverage import coverage, render
+        report = coverage(rules, pathlib.Path(args.scenarios))
+        print(json.dumps(report, ensure_ascii=False, indent=2) if args.format == "json" else render(report))
+        return 1 if report["unencoded_without_reason"] else 0
     if args.command == "options":
         for name, text in sorted(rules.options().items()):
             print(f"{name}\n  {text}")

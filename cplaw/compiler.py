@@ -87,9 +87,12 @@ def in_force_guards(instrument: ir.Instrument, day: ir.Var) -> list[ir.Compariso
 def compile_clause(rule: ir.Rule, index: int, clause: ir.Clause,
                    instruments: dict[str, ir.Instrument]) -> ir.CompiledClause:
     body: list[ir.Literal] = list(clause.body)
-    within = applies_from = None
-    if not rule.timeless and rule.instrument in instruments:
-        instrument = instruments[rule.instrument]
+    within = applies_from = province = None
+    instrument = instruments.get(rule.instrument) if rule.instrument else None
+    if instrument is not None and instrument.jurisdiction != "CN":  # a province's rules bind its enterprises
+        province = instrument.jurisdiction
+        body.insert(0, ir.Atom("province", (ir.Const(province, "string"),)))
+    if not rule.timeless and instrument is not None:
         day = rule.applies_at
         if day is None:
             day = ir.Var(AS_OF)
@@ -105,7 +108,8 @@ def compile_clause(rule: ir.Rule, index: int, clause: ir.Clause,
                 body.remove(binder)
                 body.insert(0, binder)
     ordered, variables = order_body(body)
-    return ir.CompiledClause(rule.id, index, clause.head, tuple(ordered), tuple(variables), within, applies_from)
+    return ir.CompiledClause(rule.id, index, clause.head, tuple(ordered), tuple(variables), within, applies_from,
+                             province)
 
 
 def order_body(body: list[ir.Literal]) -> tuple[list[ir.Literal], list[str]]:

@@ -111,9 +111,12 @@ class Session:
                 pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(
                     ALL, [pyEngine.Const(pred.name), pyEngine.Var("Rule__")] + variables + padding), [by]))
         as_of = next((args[0] for name, args in self.facts if name == "as_of"), None)
+        province = next((args[0] for name, args in self.facts if name == "province"), None)
         for clause in self.program.clauses:
             if as_of is not None and not clause.can_apply(as_of):
                 continue  # its in-force guard is false on this as-of date: loading it would only cost time
+            if clause.province is not None and clause.province != province:
+                continue  # another province's rule: its guard province(code) is false for this enterprise
             head = pyEngine.Literal(by_name(clause.head.predicate),
                                     [pyEngine.Const(clause.rule)] + [_term(a) for a in clause.head.args])
             pyEngine.assert_(pyEngine.Clause(head, _body(clause.body)))

@@ -14,6 +14,7 @@ from .engine import Fact
 from .errors import ProfileError, ProfileIssue
 from .ir import Program
 from .profile import Profile
+from .tables import table_facts
 
 
 @dataclass
@@ -32,10 +33,17 @@ def base_facts(profile: Profile, as_of: _dt.date, program: Program, options: tup
     out.add("as_of", as_of)
     for name in options:
         out.add("option", name)
+    out.facts.extend(table_facts(program, profile.enterprise.province))
     ent = profile.enterprise
     out.add("province", ent.province)
     if ent.monitoring:
         out.add("monitoring", ent.monitoring)
+    for code in ent.industries:
+        out.add("industry", code)
+    if ent.size:
+        out.add("size", ent.size)
+    if ent.city:
+        out.add("city", ent.city)
     for flag in ("central", "nuclear_facility"):
         if getattr(ent, flag):
             out.add("enterprise_is", flag)
@@ -75,6 +83,14 @@ def base_facts(profile: Profile, as_of: _dt.date, program: Program, options: tup
             out.add("event_duty", ev.path, ev.duty)
         if ev.deadline:
             out.add("event_deadline", ev.path, ev.deadline)
+        if ev.score is not None:
+            out.add("event_score", ev.path, ev.score)
+        if ev.result:
+            out.add("event_result", ev.path, ev.result)
+        if ev.level:
+            out.add("listed_level", ev.path, ev.level)
+        if ev.authority:
+            out.add("event_authority", ev.path, ev.authority)
     return out
 
 
@@ -92,5 +108,6 @@ def field_path(predicate: str, args: tuple, program: Program) -> str | None:
     params = program.predicates[predicate].params
     if params and params[0].type == "ref":
         return str(args[0])
-    return {"as_of": "--as-of", "option": "--option", "province": "enterprise.province", "monitoring": "enterprise.monitoring",
+    return {"as_of": "--as-of", "option": "--option", "industry": "enterprise.industry", "size": "enterprise.size",
+            "city": "enterprise.city", "province": "enterprise.province", "monitoring": "enterprise.monitoring",
             "enterprise_is": f"enterprise.{args[0]}" if args else None}.get(predicate)

@@ -172,6 +172,9 @@ class Instrument:
     note: str | None
     general: bool = False  # a general law the rules use (periods, penalties), not a cleaner-production text
     pos: Pos = field(default=NOWHERE, compare=False)
+    inventory: str | None = None  # its entry in research/provisions-inventory.md ("N1", "BJ4", "S004")
+    hortatory: bool = False  # recorded for coverage; it creates no condition, duty or sanction (no rules)
+    sets_fines: bool = False  # a provincial text that may itself set fines (a local regulation, e.g. Hunan)
 
     def in_force_on(self, day: _dt.date) -> bool:
         return self.in_force_from <= day and (self.in_force_to is None or day <= self.in_force_to)
@@ -263,6 +266,7 @@ class CompiledClause:
     variables: tuple[str, ...]  # every named variable, in binding order
     as_of_within: tuple[_dt.date, _dt.date | None] | None = None  # its guard's interval for the as-of date
     applies_from: _dt.date | None = None  # an `applies at Day` clause: the first day its guard admits
+    province: str | None = None  # a provincial clause: the GB/T 2260 code of the enterprises it binds
 
     def can_apply(self, as_of: _dt.date) -> bool:
         """False when the clause's in-force guard is false whatever the facts. An `applies at Day` clause

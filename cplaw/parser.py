@@ -230,6 +230,15 @@ class _ToIR(Transformer):
     def inst_general(self, items):
         return ("general", True)
 
+    def inst_inventory(self, items):
+        return ("inventory", _unquote(items[0]))
+
+    def inst_hortatory(self, items):
+        return ("hortatory", True)
+
+    def inst_sets_fines(self, items):
+        return ("sets_fines", True)
+
     @v_args(meta=True)
     def instrument(self, meta, items):
         inst_id, *fields = items
@@ -242,7 +251,8 @@ class _ToIR(Transformer):
         return ir.Instrument(str(inst_id), values["title"], values.get("number"), values.get("issuer"),
                              values["jurisdiction"], values.get("version"), start, end, source, lines,
                              values["status"], values.get("note"), values.get("general", False),
-                             self._pos(meta))
+                             self._pos(meta), values.get("inventory"), values.get("hortatory", False),
+                             values.get("sets_fines", False))
 
     def start(self, items):
         return items

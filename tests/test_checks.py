@@ -58,6 +58,8 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
                         "negation through recursion: is_listed depends on 'not toxic_by_facts', "
                         "and toxic_by_facts depends on is_listed")],
     "no-citation": [("no-citation", 12, 1, "rule bad.no-citation cites no article")],
+    "provincial-fine": [("provincial-fine", 14, 3, "a provincial text (XX-BAD-PROVINCIAL-FINE) cannot create a fine")],
+    "hortatory-rule": [("hortatory", 13, 1, "XX-BAD-HORTATORY-RULE is recorded as hortatory")],
     "unknown-option": [("unknown-option", 14, 48, "option 'no-such-reading' is not the name of a reading")],
     "unknown-article": [("unknown-article", 13, 16, "rule bad.unknown-article cites XX-BAD-UNKNOWN-ARTICLE "
                                                     "art. 2 para. 1, which is not declared")],
@@ -108,7 +110,8 @@ def test_every_check_is_covered():
     codes = {code for expected in EXPECTED.values() for code, *_ in expected}
     assert codes == {"syntax", "unknown-predicate", "arity", "type", "unsafe", "stratification",
                      "no-citation", "unknown-article", "duplicate", "input-head", "unknown-type",
-                     "unknown-function", "structure", "unknown-option"}
+                     "unknown-function", "structure", "unknown-option", "provincial-fine",
+                     "hortatory"}
 
 
 @pytest.mark.parametrize("stem", sorted(EXPECTED))

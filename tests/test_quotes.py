@@ -13,6 +13,7 @@ import re
 import pytest
 
 from cplaw import RuleBase
+from cplaw.tables import packaged_tables
 
 SHARED = pathlib.Path(__file__).resolve().parents[1].parent / "shared"
 RULES = RuleBase.load()
@@ -52,3 +53,16 @@ def test_a_misquote_is_caught() -> None:
     source = _source_text("seeds/002_9c443752d6c2806a.txt", *article.lines)
     assert article.text in source
     assert article.text.replace("10万元", "20万元") not in source
+
+
+TABLE_ROWS = [(t, i, row) for t in packaged_tables() for i, row in enumerate(t.rows)]
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"SOURCE CHECK SKIPPED: {SHARED} is absent, so no table row "
+                    "could be checked against its source")
+@pytest.mark.parametrize("table, index, row", TABLE_ROWS, ids=lambda v: v.name if hasattr(v, "name") else str(v)
+                         if not isinstance(v, dict) else "")
+def test_table_rows_quote_their_source(table, index, row) -> None:
+    """Every row of a data table (facts/tables/) quotes the source line it was read from."""
+    source = _source_text(table.source, row["line"], row["line"])
+    assert re.sub(r"\s+", "", row["quote"]) in source, f"{table.name} rows[{index}] is not on line {row['line']}"
