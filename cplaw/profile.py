@@ -168,6 +168,30 @@ def _province(text: str) -> tuple[str, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _cities() -> dict[str, tuple[str, ...]]:
+    """Province code → its city names (facts/cities.yaml)."""
+    doc = yaml.safe_load(resources.files("cplaw.facts").joinpath("cities.yaml").read_text("utf-8"))
+    return {str(code): tuple(names) for code, names in doc.items()}
+
+
+_CITY_SUFFIX = re.compile(r"(市|地区|盟)$")
+_MUNICIPALITIES = ("11", "12", "31", "50")  # 北京, 天津, 上海, 重庆: the municipality itself is a city too
+
+
+def _known_city(province_code: str, city: str) -> bool:
+    """A city of the province, by its full name or without its 市/地区/盟 suffix."""
+    names = _cities().get(province_code, ())
+    return city in names or any(_CITY_SUFFIX.sub("", n) == city for n in names)
+
+
+def _unknown_city(province_code: str, province_name: str, city: str) -> str:
+    names = ", ".join(_CITY_SUFFIX.sub("", n) for n in _cities().get(province_code, ()))
+    if province_code in _MUNICIPALITIES:
+        names = f"{province_name[:-1]}, {names}"
+    return f"unknown city {_show(city)} in {province_name}; accepted: {names} (the 市/地区/盟 suffix may be given)"
+
+
 def _unknown_province(text: object) -> str:
     names = ", ".join(short for _, _, short in _provinces())
     return (f"unknown province {_show(text)}; accepted: {names} "
@@ -402,6 +426,11 @@ def _value_issues(doc: dict[str, Any]) -> list[ProfileIssue]:
     province = enterprise.get("province") if isinstance(enterprise, dict) else None
     if isinstance(province, str) and _province(province) is None:
         issues.append(ProfileIssue("enterprise.province", _unknown_province(province)))
+    city = enterprise.get("city") if isinstance(enterprise, dict) else None
+    known = _province(province) if isinstance(province, str) else None
+    municipality = known is not None and known[0] in _MUNICIPALITIES and city in (known[1], known[1][:-1])
+    if isinstance(city, str) and known is not None and not municipality and not _known_city(known[0], city):
+        issues.append(ProfileIssue("enterprise.city", _unknown_city(known[0], known[1], city)))
     return issues
 
 

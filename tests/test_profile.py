@@ -15,6 +15,7 @@ from cplaw.profile import (
     Profile,
     assessment_schema,
     load_profile,
+    profile_from_document,
     profile_schema,
     validate_assessment,
 )
@@ -445,3 +446,18 @@ def test_assessment_schema_rejects(change: Callable[[dict], None], path: str) ->
     change(doc)
     messages = validate_assessment(doc)
     assert messages and all(m.startswith(path + ": ") for m in messages), messages
+
+
+def test_unknown_city_lists_the_province_cities() -> None:
+    doc = {"format": "cplaw.profile/1", "enterprise": {"id": "C-1", "province": "广东", "city": "东港"}}
+    with pytest.raises(ProfileError) as caught:
+        profile_from_document(doc)
+    [issue] = caught.value.issues
+    assert issue.path == "enterprise.city"
+    assert "东莞" in issue.message and "深圳" in issue.message
+
+
+@pytest.mark.parametrize("province, city", [("广东", "东莞市"), ("广东", "东莞"), ("北京", "北京"), ("北京", "海淀区"),
+                                            ("内蒙古", "锡林郭勒"), ("湖北", "仙桃市")])
+def test_known_cities(province: str, city: str) -> None:
+    profile_from_document({"format": "cplaw.profile/1", "enterprise": {"id": "C-2", "province": province, "city": city}})
