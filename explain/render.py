@@ -16,11 +16,11 @@ import networkx as nx
 FORMAT = "cplaw.explanation/1"
 
 _WORDS = {
-    "en": {"because": "by rule", "input": "from the profile", "absent": "", "in_force": "in force on",
+    "en": {"because": "by rule", "input": "from the profile", "absent": "no {} was found", "in_force": "in force on",
            "not_derived": "does not hold", "holds": "holds (ask `why` instead)", "failed": "first failed condition:",
            "reading": "reading", "moved": "moved past", "nominal": "nominal last day", "calendar": "note",
            "no_rule": "no rule concludes it", "unofficial": "source"},
-    "zh": {"because": "依据规则", "input": "来自企业档案", "absent": "", "in_force": "施行于",
+    "zh": {"because": "依据规则", "input": "来自企业档案", "absent": "未发现 {}", "in_force": "施行于",
            "not_derived": "不成立", "holds": "成立（请用 why 查询）", "failed": "首个不满足的条件：",
            "reading": "解释", "moved": "顺延，因遇", "nominal": "名义末日", "calendar": "说明",
            "no_rule": "没有可推出该结论的规则", "unofficial": "来源"},
@@ -70,6 +70,8 @@ def _label(data: dict[str, Any], lang: str) -> list[str]:
         return [f"{data['instrument']} {w['in_force']} {data['day']} ({data['start']} … {end})"]
     if kind == "failed":
         return [f"{w['failed']} {data['text']}"]
+    if kind == "absent":
+        return [w["absent"].format(f"{data['predicate']}({', '.join(data['args'])})")]
     return [data.get("text", kind)]
 
 
