@@ -149,6 +149,7 @@ def _binds(lit: ir.Literal, bound: list[str]) -> list[str]:
 
 
 def first_day_of_law(program: ir.Program) -> _dt.date | None:
-    """The earliest day on which any encoded cleaner-production instrument is in force."""
-    days = [i.in_force_from for i in program.instruments.values() if not i.general]
+    """The earliest day on which a national cleaner-production instrument is in force (a provincial text
+    made before the Law, such as Guangdong's of 2001, does not bring it forward)."""
+    days = [i.in_force_from for i in program.instruments.values() if not i.general and i.jurisdiction == "CN"]
     return min(days) if days else None
