@@ -187,7 +187,10 @@ class AssessmentBuilder:
     def notes(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
         notes = []
         for (kind, duty, round_, text), rules in sorted(self._by("note").items()):
-            note = {"kind": kind, "text": text, "cites": rule_citations(self.program, rules)}
+            instruments = sorted({self.program.rules[r].instrument for r in rules if self.program.rules[r].instrument})
+            note = {"kind": kind, "text": text, "cites": rule_citations(self.program, rules),
+                    "instrument": instruments[0] if len(instruments) == 1 else None,
+                    "jurisdiction": self.jurisdiction(instruments[0]) if len(instruments) == 1 else None}
             if duty != "none":
                 note["duty"] = duty
                 note["round"] = _iso(round_)

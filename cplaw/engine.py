@@ -83,9 +83,25 @@ class Session:
         self.facts = facts
         self._thread = threading.get_ident()
         self._logic = None
+        self._clauses: list[ir.CompiledClause] | None = None
         self._everything: dict[str, list[tuple[str, tuple]]] | None = None
         self._width = max((p.arity for p in program.predicates.values()), default=0)  # of _all__'s arguments
         self._activate()
+
+    @property
+    def clauses(self) -> list[ir.CompiledClause]:
+        """The clauses that can apply to this enterprise on its as-of date: another province's rules, and
+        rules whose in-force guard cannot hold on that date, are left out (their guards would fail anyway)."""
+        if self._clauses is None:
+            as_of = next((args[0] for name, args in self.facts if name == "as_of"), None)
+            province = next((args[0] for name, args in self.facts if name == "province"), None)
+            self._clauses = [c for c in self.program.clauses
+                             if (as_of is None or c.can_apply(as_of))
+                             and (c.province is None or c.province == province)]
+        return self._clauses
+
+    def clauses_for(self, predicate: str) -> list[ir.CompiledClause]:
+        return [c for c in self.clauses if c.head.predicate == predicate]
 
     def _check_thread(self) -> None:
         if threading.get_ident() != self._thread:
@@ -110,13 +126,7 @@ class Session:
                 padding = [pyEngine.Const(None)] * (self._width - pred.arity)
                 pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(
                     ALL, [pyEngine.Const(pred.name), pyEngine.Var("Rule__")] + variables + padding), [by]))
-        as_of = next((args[0] for name, args in self.facts if name == "as_of"), None)
-        province = next((args[0] for name, args in self.facts if name == "province"), None)
-        for clause in self.program.clauses:
-            if as_of is not None and not clause.can_apply(as_of):
-                continue  # its in-force guard is false on this as-of date: loading it would only cost time
-            if clause.province is not None and clause.province != province:
-                continue  # another province's rule: its guard province(code) is false for this enterprise
+        for clause in self.clauses:
             head = pyEngine.Literal(by_name(clause.head.predicate),
                                     [pyEngine.Const(clause.rule)] + [_term(a) for a in clause.head.args])
             pyEngine.assert_(pyEngine.Clause(head, _body(clause.body)))

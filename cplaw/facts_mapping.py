@@ -33,6 +33,9 @@ def base_facts(profile: Profile, as_of: _dt.date, program: Program, options: tup
     out.add("as_of", as_of)
     for name in options:
         out.add("option", name)
+    for inst in program.instruments.values():
+        if inst.jurisdiction == "CN":
+            out.add("national_text", inst.id)
     out.facts.extend(table_facts(program, profile.enterprise.province))
     ent = profile.enterprise
     out.add("province", ent.province)

@@ -119,7 +119,7 @@ class Explainer:
             return node
         self.graph.add_node(node, kind="conclusion", **attrs)
         for rule_id in sorted({r for r, _ in self.session.derived_by(predicate, args)}):
-            for clause in self.program.clauses_for(predicate):
+            for clause in self.session.clauses_for(predicate):
                 if clause.rule == rule_id and self._application(node, clause, args):
                     break
         return node
@@ -222,7 +222,7 @@ class Explainer:
         if pred.kind == "input":
             self.graph.nodes[node]["text"] = "the profile gives no such fact"
             return False
-        for clause in self.program.clauses_for(atom.predicate):
+        for clause in self.session.clauses_for(atom.predicate):
             binding = unify_head(clause.head, pattern)
             if binding is None:
                 continue

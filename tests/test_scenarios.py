@@ -72,7 +72,7 @@ def test_scenario(path: pathlib.Path, rules: RuleBase) -> None:
         got = sorted(g["ground"] for g in doc["mandatory_audit"])
         if got != sorted(expect["mandatory_audit"]):
             problems.append(f"mandatory_audit: expected {sorted(expect['mandatory_audit'])}, got {got}")
-    for section in ("obligations", "violations", "sanctions"):
+    for section in ("obligations", "violations", "sanctions", "evaluations", "titles"):
         if section in expect:
             complete = expect.get(f"{section}_complete", True)
             problems += _compare(section, expect[section] or [], doc[section], complete)
