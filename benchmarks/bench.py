@@ -24,11 +24,47 @@ def cold_start() -> float:
     return statistics.median(runs)
 
 
+def national_only():
+    """The rule base without the provinces: the national texts and the general rules."""
+    from cplaw import RuleBase
+    from cplaw.compiler import compile_files, packaged_rule_files
+    files = [(path, text) for path, text in packaged_rule_files()
+             if not path.startswith("cplaw/rules/") or path.split("/")[2] in ("cn", "general")]
+    return RuleBase(compile_files(files))
+
+
+def compare_layers() -> None:
+    """All provinces loaded against the national layer alone: compile time and one assessment (warm) of the
+    Dongguan example in its own province (广东, whose rules stack) and moved to 黑龙江 (no provincial rules)."""
+    import yaml
+
+    from cplaw import RuleBase
+    from cplaw.compiler import compile_files, packaged_rule_files
+    guangdong = yaml.safe_load(pathlib.Path(EXAMPLE).read_text(encoding="utf-8"))
+    heilongjiang = {**guangdong, "enterprise": {**guangdong["enterprise"], "province": "黑龙江", "city": "哈尔滨"}}
+    for label, build in (("national layer only", national_only),
+                         ("all provinces", lambda: RuleBase(compile_files(packaged_rule_files())))):
+        t = time.perf_counter()
+        rules = build()
+        compiled = time.perf_counter() - t
+        line = f"{label}: compile {compiled * 1000:.0f} ms ({len(rules.program.clauses)} clauses)"
+        for name, profile in (("广东", guangdong), ("黑龙江", heilongjiang)):
+            rules.assess(profile, "2010-04-01")
+            runs = []
+            for _ in range(30):
+                t = time.perf_counter()
+                rules.assess(profile, "2010-04-01")
+                runs.append(time.perf_counter() - t)
+            line += f"; one assessment ({name}) {statistics.median(runs) * 1000:.1f} ms"
+        print(line)
+
+
 def main() -> None:
     from cplaw import RuleBase
     from cplaw.profile import load_profile
 
     print(f"cold start (import + load rule base), median of 5: {cold_start() * 1000:.0f} ms")
+    compare_layers()
     rules = RuleBase.load()
     profile = load_profile(EXAMPLE)
     rules.assess(profile, "2010-04-01")  # warm up

@@ -21,7 +21,7 @@ from lark.exceptions import LarkError
 from . import ir
 from .assessment import AssessmentBuilder
 from .compiler import compile_files, first_day_of_law, rule_base_files
-from .engine import Session
+from .engine import Session, gc_paused
 from .errors import AsOfError, CplawError
 from .facts_mapping import base_facts
 from .parser import parse_query
@@ -53,12 +53,14 @@ class Assessment:
     def explain(self, query: str | ir.Atom) -> nx.DiGraph:
         """The derivation graph of every fact matching ``query`` (e.g. ``violation(start_audit)``)."""
         from .explain.graph import Explainer
-        return Explainer(self.session).why(query_atom(query, self.session.program))
+        with gc_paused():
+            return Explainer(self.session).why(query_atom(query, self.session.program))
 
     def why_not(self, query: str | ir.Atom) -> nx.DiGraph:
         """For a conclusion that does not hold: each rule that could derive it and its first failing condition."""
         from .explain.graph import Explainer
-        return Explainer(self.session).why_not(query_atom(query, self.session.program))
+        with gc_paused():
+            return Explainer(self.session).why_not(query_atom(query, self.session.program))
 
 
 def query_atom(query: str | ir.Atom, program: ir.Program) -> ir.Atom:
@@ -138,8 +140,9 @@ class RuleBase:
                             f"{self.first_day.isoformat() if self.first_day else '2003-01-01'}")
         prof = self.profile(profile)
         facts = base_facts(prof, day, self.program, tuple(dict.fromkeys(options)))
-        session = Session(self.program, facts.facts)
-        data = AssessmentBuilder(self.program, session, prof.enterprise.id, day, facts.ignored).build()
+        with gc_paused():
+            session = Session(self.program, facts.facts)
+            data = AssessmentBuilder(self.program, session, prof.enterprise.id, day, facts.ignored).build()
         return Assessment(data, prof, session)
 
 

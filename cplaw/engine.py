@@ -11,6 +11,8 @@ Driven through pyEngine's API (never through strings), with the guards research/
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import threading
 from collections.abc import Iterable
@@ -26,6 +28,20 @@ pyEngine.Float_Precision = None  # pitfall 1: single-precision floats
 Fact = tuple[str, tuple[Any, ...]]
 ALL = "_all__"
 _query_ids = itertools.count(1)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while pyDatalog works: it builds many short-lived objects, and
+    full collections scanning the compiled rule base were half an assessment's time (benchmarks/bench.py).
+    Reference counting still frees what it can; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def by_name(predicate: str) -> str:
