@@ -136,10 +136,11 @@ def render_assessment(doc: dict[str, Any], lang: str = "en") -> str:
         for o in doc["obligations"]:
             moved = f" (nominal {o['due_nominal']})" if o["due_nominal"] != o["due"] else ""
             done = f", done {o['done']}" if o.get("done") else ""
-            lines.append(f"  [{o['jurisdiction']}] {o['duty']}: due {o['due']}{moved} — {o['status']}{done}")
+            first = " (binds first)" if o.get("binds_first") and o["status"] in ("overdue", "pending") else ""
+            lines.append(f"  [{o['instrument']}] {o['duty']}: due {o['due']}{moved} — {o['status']}{done}{first}")
     if doc["violations"]:
         lines += ["", "违法：" if zh else "Breaches:"]
-        lines += [f"  {v['duty']} since {v['since']}" + (f" until {v['until']}" if v.get("until") else "")
+        lines += [f"  [{v['instrument']}] {v['duty']} since {v['since']}" + (f" until {v['until']}" if v.get("until") else "")
                   for v in doc["violations"]]
     if doc["sanctions"]:
         lines += ["", "法律责任：" if zh else "Sanctions:"]

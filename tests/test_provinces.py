@@ -78,3 +78,14 @@ def test_cli_coverage(capsys, tmp_path) -> None:
     out = capsys.readouterr().out
     assert out.startswith("N1    National        CN-CPPL-2002")
     assert code == (1 if "neither encoded nor explained" in out else 0)
+
+
+def test_every_option_is_exercised_by_a_scenario() -> None:
+    """A contestable reading's alternative is tested (issue: 'available as a named option and tested')."""
+    import pathlib
+
+    import yaml
+    chosen = set()
+    for path in pathlib.Path(__file__).parent.glob("scenarios/**/[0-9]*.yaml"):
+        chosen |= set(yaml.safe_load(path.read_text(encoding="utf-8")).get("options", ()))
+    assert set(RuleBase.load().options()) - chosen == set()
