@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pathlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
+import pytest
+import yaml
 from pyDatalog import pyEngine
 
 from cplaw import RuleBase
@@ -129,3 +132,23 @@ def test_provenance_names_the_deriving_rules() -> None:
     session = RULES.assess(_profile("A", 180), "2010-04-01").session
     rules = sorted(rule for rule, args in session.derived_by("mandatory") if args == ("double_exceed",))
     assert rules == ["im2004.mandatory.double-exceed", "law2002.mandatory.double-exceed"]
+
+
+PRUNING_SAMPLES = sorted(pathlib.Path(__file__).parent.glob("scenarios/versions/*.yaml"))[::4] + sorted(
+    pathlib.Path(__file__).parent.glob("scenarios/provinces/*/01-*.yaml"))[::5]
+
+
+@pytest.mark.parametrize("path", PRUNING_SAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_leaving_clauses_out_changes_no_conclusion(path, monkeypatch) -> None:
+    """The engine loads only the clauses whose guards can hold (own province, in force by the as-of date);
+    loading every clause must derive exactly the same facts."""
+    scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rules = RuleBase.load()
+
+    def derived(session) -> set:
+        return {(name, args) for name, rows in session.everything().items() for _, args in rows}
+
+    args = (scenario["profile"], str(scenario["as_of"]), scenario.get("options", ()))
+    pruned = derived(rules.assess(*args).session)
+    monkeypatch.setattr(Session, "clauses", property(lambda self: list(self.program.clauses)))
+    assert derived(rules.assess(*args).session) == pruned

@@ -60,8 +60,7 @@ TABLE_ROWS = [(t, i, row) for t in packaged_tables() for i, row in enumerate(t.r
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason=f"SOURCE CHECK SKIPPED: {SHARED} is absent, so no table row "
                     "could be checked against its source")
-@pytest.mark.parametrize("table, index, row", TABLE_ROWS, ids=lambda v: v.name if hasattr(v, "name") else str(v)
-                         if not isinstance(v, dict) else "")
+@pytest.mark.parametrize("table, index, row", TABLE_ROWS, ids=[f"{t.name}[{i}]" for t, i, _ in TABLE_ROWS])
 def test_table_rows_quote_their_source(table, index, row) -> None:
     """Every row of a data table (facts/tables/) quotes the source line it was read from."""
     source = _source_text(table.source, row["line"], row["line"])
