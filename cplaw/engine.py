@@ -70,9 +70,16 @@ def _call(function, args: list):
     return pyEngine.Operation(pyEngine.Const(function), "(", pyEngine.VarTuple(tuple(args)))
 
 
-def _literal(lit: ir.Literal, bound: set[str]):
-    """One engine literal; ``bound`` is what the earlier literals bind (to orient assignments)."""
+_rule_vars = itertools.count(1)
+
+
+def _literal(lit: ir.Literal, bound: set[str], derived: frozenset[str] = frozenset()):
+    """One engine literal; ``bound`` is what the earlier literals bind (to orient assignments). A positive
+    literal of a derived predicate reads the provenance table ``p__by`` directly, one tabled step less."""
     if isinstance(lit, ir.Atom):
+        if not lit.negated and lit.predicate in derived:
+            return pyEngine.Literal(by_name(lit.predicate),
+                                    [pyEngine.Var(f"R__{next(_rule_vars)}")] + [_term(a) for a in lit.args])
         name = ("~" if lit.negated else "") + lit.predicate
         return pyEngine.Literal(name, [_term(a) for a in lit.args])
     left, right = lit.left, lit.right
@@ -82,11 +89,11 @@ def _literal(lit: ir.Literal, bound: set[str]):
     return pyEngine.Literal(op, [_term(left), _term(right)])
 
 
-def _body(literals: Iterable[ir.Literal]) -> list:
+def _body(literals: Iterable[ir.Literal], derived: frozenset[str] = frozenset()) -> list:
     bound: set[str] = set()
     result = []
     for lit in literals:
-        result.append(_literal(lit, bound))
+        result.append(_literal(lit, bound, derived))
         bound.update(v.name for v in lit.vars() if not getattr(v, "anonymous", False))
     return result
 
@@ -142,10 +149,11 @@ class Session:
                 padding = [pyEngine.Const(None)] * (self._width - pred.arity)
                 pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(
                     ALL, [pyEngine.Const(pred.name), pyEngine.Var("Rule__")] + variables + padding), [by]))
+        derived = frozenset(p.name for p in self.program.predicates.values() if p.kind == "derived")
         for clause in self.clauses:
             head = pyEngine.Literal(by_name(clause.head.predicate),
                                     [pyEngine.Const(clause.rule)] + [_term(a) for a in clause.head.args])
-            pyEngine.assert_(pyEngine.Clause(head, _body(clause.body)))
+            pyEngine.assert_(pyEngine.Clause(head, _body(clause.body, derived)))
         for name, args in self.facts:
             pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(name, [pyEngine.Const(a) for a in args]), []))
 
