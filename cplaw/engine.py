@@ -6,7 +6,8 @@ Driven through pyEngine's API (never through strings), with the guards research/
 - each Session loads the program into a fresh ``Logic()`` of the thread that uses it, so no two
   assessments, rule bases or threads ever share facts;
 - provenance: each clause of rule ``r`` concluding ``p(args)`` is loaded as ``p__by("r", args) <= body``
-  plus one bridge ``p(args) <= p__by(R, args)``, so asking ``p__by`` tells which rules derived a fact.
+  plus one bridge ``p(args) <= p__by(R, args)``, so asking ``p__by`` tells which rules derived a fact; rule
+  bodies read ``p__by`` directly where the literal is positive, and ``p`` (the bridge) where it is negated.
 """
 
 from __future__ import annotations
