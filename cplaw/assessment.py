@@ -81,6 +81,14 @@ class AssessmentBuilder:
     def jurisdiction(self, instrument_id: str) -> str:
         return self.program.instruments[instrument_id].jurisdiction
 
+    def sanction_jurisdiction(self, provision: str, source: str) -> str:
+        """A provincial measure is the province's, whichever text's duty it follows; a statute's penalty is
+        listed under the text whose duty was breached (a province that maps its breach to the Law, say)."""
+        inst = self.program.instruments.get(provision.split(" art. ")[0])
+        if inst is not None and inst.jurisdiction != "CN":
+            return inst.jurisdiction
+        return self.jurisdiction(source)
+
     def build(self) -> dict[str, Any]:
         doc = {
             "format": FORMAT,
@@ -152,7 +160,8 @@ class AssessmentBuilder:
                     "fine_max": int(fmax) if fmax is not None else None,
                     "condition": None if condition == "none" else condition,
                     "duty": duty, "discretionary": discretion == "may", "round": _iso(round_),
-                    "jurisdiction": self.jurisdiction(source), "provision": provision, "governing": when,
+                    "jurisdiction": self.sanction_jurisdiction(provision, source), "provision": provision,
+                    "governing": when,
                     "law_day": _iso(law_days.get((*breach, when))), "time_barred": breach in barred,
                     "cites": rule_citations(self.program, behind)}
             if item["condition"] == "refuses_to_correct":
