@@ -514,3 +514,13 @@ def test_guard_is_not_equal_to_the_same_comparison_written_in_a_rule():
     written = clause_of("q(X), X >= 2010-01-01").body[1]
     guard = ir.Comparison(">=", V("X"), C(_dt.date(2010, 1, 1), "date"), guard="XX-T-1")
     assert written != guard and written.guard is None
+
+
+def test_a_declaration_may_follow_a_rule() -> None:
+    """`derived predicate …` right after a rule's clauses is a new item, not another clause (the whole file
+    parses at once; before, it failed and only the item-by-item fallback read it)."""
+    from cplaw.parser import _parse_chunk
+    text = ('rule a.b\n  cites art 1\n  mandatory(toxic) :- toxic_by_facts().\n'
+            'derived predicate xx_flag()\n  "标志" "a flag"\n')
+    items = _parse_chunk("t.cplaw", text, 0)
+    assert [type(i).__name__ for i in items] == ["Rule", "Predicate"]
