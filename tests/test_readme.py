@@ -1,0 +1,19 @@
+"""The README's Python example runs as written (it once crashed unnoticed)."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def test_readme_api_example_runs(monkeypatch, capsys) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```python\n(.*?)```", text, re.S)
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # our own documentation, not user data
+    start = namespace["start"]
+    assert (start["status"], start["instrument"]) == ("late", "GD-S001")
+    assert "violation(start_audit" in capsys.readouterr().out
