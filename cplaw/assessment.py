@@ -104,10 +104,17 @@ class AssessmentBuilder:
         doc["notes"] = self.notes(doc)
         return doc
 
+    # The facts a ground rests on, whose definitions an item cites beside the trigger itself.
+    GROUND_PREMISES = {"double_exceed": ("exceeds_standard", "exceeds_quota"), "toxic": ("toxic_substance",),
+                       "energy": ("exceeds_energy",)}
+
     def mandatory(self) -> list[dict[str, Any]]:
         grounds = self._by("mandatory")
-        return [{"ground": ground, "cites": rule_citations(self.program, rules)}
-                for (ground,), rules in sorted(grounds.items())]
+        items = []
+        for (ground,), rules in sorted(grounds.items()):
+            premises = [r for pred in self.GROUND_PREMISES.get(ground, ()) for r in self._premise_rules(pred, lambda a: ()).get((), [])]
+            items.append({"ground": ground, "cites": rule_citations(self.program, rules + premises)})
+        return items
 
     def obligations(self) -> list[dict[str, Any]]:
         dues = self._by("due")
