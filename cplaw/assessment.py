@@ -12,6 +12,7 @@ from typing import Any
 
 from . import ir
 from .engine import Session
+from .periods import calendar_covers, rest_day_name
 
 FORMAT = "cplaw.assessment/1"
 
@@ -127,6 +128,11 @@ class AssessmentBuilder:
                     "cites": rule_citations(self.program, rules)}
             if (duty, round_) in self.done:
                 item["done"] = _iso(self.done[(duty, round_)])
+            if due != nominal:
+                item["nominal_reason"] = f"{nominal.isoformat()} is a rest day ({rest_day_name(nominal)}): 民法典 art. 203"
+            if not (calendar_covers(nominal) and calendar_covers(due)):
+                item["calendar_note"] = (f"the official holiday calendar for {nominal.year} is not known: only Saturdays "
+                                         "and Sundays were treated as rest days, so the day may still move")
             items.append(item)
         items.sort(key=lambda o: (o["round"], o["due"], o["duty"], o["jurisdiction"]))
         _mark_binds_first(items)

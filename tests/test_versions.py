@@ -147,3 +147,16 @@ def test_unverified_texts_show_in_citations_and_explanations(rules) -> None:
     text = to_text(result.explain("due(submit_report)"))
     assert "CN-M-2016 art. 12 [corroborated] [article number unconfirmed]" in text
     assert any(n["kind"] == "unofficial_source" and n["instrument"] == "CN-EEC-2026" for n in result.data["notes"])
+
+
+def test_a_deadline_says_why_it_moved_and_when_the_calendar_is_unknown(rules) -> None:
+    """民法典 art. 203 on the official calendar; outside its years, weekends only, and the obligation says so.
+    2026-09-01 + 1 month = 2026-10-01 (National Day) → 2026-10-08; + 1 year = 2027-09-01 (calendar unknown)."""
+    profile = {"format": "cplaw.profile/1", "enterprise": {"id": "V-3", "province": "黑龙江"},
+               "events": [{"type": "listed", "date": "2026-09-01", "ground": "double_exceed"}]}
+    duties = {o["duty"]: o for o in rules.assess(profile, "2026-11-22").data["obligations"]}
+    assert duties["publish_emissions"]["due"] == "2026-10-08"
+    assert "2026-10-01 is a rest day" in duties["publish_emissions"]["nominal_reason"]
+    assert "calendar_note" not in duties["publish_emissions"]
+    assert duties["submit_report"]["due"] == "2027-09-01"
+    assert "2027" in duties["submit_report"]["calendar_note"]
