@@ -137,6 +137,7 @@ def render_assessment(doc: dict[str, Any], lang: str = "en") -> str:
             moved = f" (nominal {o['due_nominal']})" if o["due_nominal"] != o["due"] else ""
             done = f", done {o['done']}" if o.get("done") else ""
             first = " (binds first)" if o.get("binds_first") and o["status"] in ("overdue", "pending") else ""
+            first += " [holiday calendar unknown for that year]" if o.get("calendar_note") else ""
             lines.append(f"  [{o['instrument']}] {o['duty']}: due {o['due']}{moved} — {o['status']}{done}{first}")
     if doc["violations"]:
         lines += ["", "违法：" if zh else "Breaches:"]
