@@ -19,11 +19,11 @@ import networkx as nx
 from lark.exceptions import LarkError
 
 from . import ir
-from .assessment import AssessmentBuilder
+from .assessment import AssessmentBuilder, iso_date
 from .compiler import compile_files, first_day_of_law, rule_base_files
 from .engine import Session, gc_paused
 from .errors import AsOfError, CplawError
-from .facts_mapping import base_facts
+from .facts_mapping import base_facts, rule_base_facts
 from .parser import parse_query
 from .profile import Profile, load_profile, profile_from_document
 
@@ -89,6 +89,8 @@ class RuleBase:
     def __init__(self, program: ir.Program):
         self.program = program
         self.first_day = first_day_of_law(program)
+        self._options = program.options()
+        self._rule_base_facts = rule_base_facts(program)  # checks the data tables at load, not per assessment
 
     @classmethod
     def load(cls, path: str | pathlib.Path | None = None) -> RuleBase:
@@ -104,8 +106,8 @@ class RuleBase:
             by_reading = inst.general and not inst.in_force_on(day)  # general rules applied to every date
             rows["in_force" if inst.in_force_on(day) or by_reading else "not_in_force"].append({
                 "instrument": inst.id, "title": inst.title, "number": inst.number, "jurisdiction": inst.jurisdiction,
-                "version": _iso(inst.version), "in_force_from": _iso(inst.in_force_from),
-                "in_force_to": _iso(inst.in_force_to), "status": inst.status, "general": inst.general,
+                "version": iso_date(inst.version), "in_force_from": iso_date(inst.in_force_from),
+                "in_force_to": iso_date(inst.in_force_to), "status": inst.status, "general": inst.general,
                 "source": f"{inst.source_file} lines {inst.source_lines[0]}–{inst.source_lines[1]}",
                 "note": inst.note,
                 "articles": sum(1 for key in self.program.articles if key[0] == inst.id),
@@ -115,7 +117,7 @@ class RuleBase:
 
     def options(self) -> dict[str, str]:
         """The alternative readings that may be chosen, each with its words."""
-        return self.program.options()
+        return self._options
 
     def profile(self, profile: ProfileInput) -> Profile:
         if isinstance(profile, Profile):
@@ -139,15 +141,11 @@ class RuleBase:
                             f"the first, the 2002 清洁生产促进法, took effect on "
                             f"{self.first_day.isoformat() if self.first_day else '2003-01-01'}")
         prof = self.profile(profile)
-        facts = base_facts(prof, day, self.program, tuple(dict.fromkeys(options)))
+        facts = base_facts(prof, day, self.program, tuple(dict.fromkeys(options)), self._rule_base_facts)
         with gc_paused():
             session = Session(self.program, facts.facts)
             data = AssessmentBuilder(self.program, session, prof.enterprise.id, day, facts.ignored).build()
         return Assessment(data, prof, session)
-
-
-def _iso(day: _dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 @lru_cache(maxsize=1)

@@ -35,7 +35,7 @@ def rule_citations(program: ir.Program, rule_ids) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def _iso(day: _dt.date | None) -> str | None:
+def iso_date(day: _dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
@@ -113,7 +113,7 @@ class AssessmentBuilder:
         grounds = self._by("mandatory")
         items = []
         for (ground,), rules in sorted(grounds.items()):
-            premises = [r for pred in self.GROUND_PREMISES.get(ground, ()) for r in self._premise_rules(pred, lambda a: ()).get((), [])]
+            premises = [r for pred in self.GROUND_PREMISES.get(ground, ()) for rs in self._by(pred).values() for r in rs]
             items.append({"ground": ground, "cites": rule_citations(self.program, rules + premises)})
         return items
 
@@ -122,12 +122,12 @@ class AssessmentBuilder:
         statuses = {row[:4]: row[4] for row in self.session.ask("status")}
         items = []
         for (duty, source, round_, nominal, due), rules in dues.items():
-            item = {"duty": duty, "due": _iso(due), "due_nominal": _iso(nominal),
+            item = {"duty": duty, "due": iso_date(due), "due_nominal": iso_date(nominal),
                     "status": statuses.get((duty, source, round_, due)),
-                    "jurisdiction": self.jurisdiction(source), "round": _iso(round_), "instrument": source,
+                    "jurisdiction": self.jurisdiction(source), "round": iso_date(round_), "instrument": source,
                     "cites": rule_citations(self.program, rules)}
             if (duty, round_) in self.done:
-                item["done"] = _iso(self.done[(duty, round_)])
+                item["done"] = iso_date(self.done[(duty, round_)])
             if due != nominal:
                 item["nominal_reason"] = f"{nominal.isoformat()} is a rest day ({rest_day_name(nominal)}): 民法典 art. 203"
             if not (calendar_covers(nominal) and calendar_covers(due)):
@@ -142,12 +142,12 @@ class AssessmentBuilder:
         due_rules = self._premise_rules("due", lambda a: (a[0], a[1], a[2], a[4]))  # nominal day aside
         items = []
         for (duty, source, round_, due, since), rules in self._by("violation").items():
-            item = {"duty": duty, "since": _iso(since), "jurisdiction": self.jurisdiction(source),
-                    "round": _iso(round_), "instrument": source,
+            item = {"duty": duty, "since": iso_date(since), "jurisdiction": self.jurisdiction(source),
+                    "round": iso_date(round_), "instrument": source,
                     "cites": rule_citations(self.program, due_rules.get((duty, source, round_, due), []) + rules)}
             done = self.done.get((duty, round_))
             if done and done > due:
-                item["until"] = _iso(done)
+                item["until"] = iso_date(done)
             items.append(item)
         items.sort(key=lambda v: (v["since"], v["duty"], v["jurisdiction"]))
         return items
@@ -172,10 +172,10 @@ class AssessmentBuilder:
                     "fine_min": int(fmin) if fmin is not None else None,
                     "fine_max": int(fmax) if fmax is not None else None,
                     "condition": None if condition == "none" else condition,
-                    "duty": duty, "discretionary": discretion == "may", "round": _iso(round_),
+                    "duty": duty, "discretionary": discretion == "may", "round": iso_date(round_),
                     "jurisdiction": self.sanction_jurisdiction(provision, source), "provision": provision,
                     "governing": when,
-                    "law_day": _iso(law_days.get((*breach, when))), "time_barred": breach in barred,
+                    "law_day": iso_date(law_days.get((*breach, when))), "time_barred": breach in barred,
                     "cites": rule_citations(self.program, behind)}
             if item["condition"] == "refuses_to_correct":
                 item["condition_met"] = True if duty in met else False if duty in unmet else None
@@ -194,7 +194,7 @@ class AssessmentBuilder:
         for (source, ref, grade), rules in sorted(self._by("grade").items()):
             kind, day = events.get(ref, (None, None))
             items.append({"instrument": source, "jurisdiction": self.jurisdiction(source), "event": ref,
-                          "type": kind, "date": _iso(day),
+                          "type": kind, "date": iso_date(day),
                           "score": None if scores.get(ref) is None else float(scores[ref]), "grade": grade,
                           "passed": True if (source, ref) in passed else False if (source, ref) in failed else None,
                           "cites": rule_citations(self.program, rules)})
@@ -203,7 +203,7 @@ class AssessmentBuilder:
     def titles(self) -> list[dict[str, Any]]:
         """Titles conferred (清洁生产企业 and the like), with their validity."""
         return [{"instrument": source, "jurisdiction": self.jurisdiction(source), "title": name,
-                 "from": _iso(start), "until": _iso(end), "cites": rule_citations(self.program, rules)}
+                 "from": iso_date(start), "until": iso_date(end), "cites": rule_citations(self.program, rules)}
                 for (source, name, start, end), rules in sorted(self._by("title").items())]
 
     def notes(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -215,10 +215,10 @@ class AssessmentBuilder:
                     "jurisdiction": self.jurisdiction(instruments[0]) if len(instruments) == 1 else None}
             if duty != "none":
                 note["duty"] = duty
-                note["round"] = _iso(round_)
+                note["round"] = iso_date(round_)
             notes.append(note)
         notes.extend(self.reading_notes())
-        notes.extend(self.source_notes(doc))
+        notes.extend(self.source_notes(doc, notes))
         if self.ignored:
             notes.append({"kind": "after_as_of", "cites": [],
                           "text": "Not considered, being dated after the as-of date: " + ", ".join(self.ignored)})
@@ -235,10 +235,11 @@ class AssessmentBuilder:
         return [{"kind": "interpretation", "reading": name, "rules": rules, "text": texts[name],
                  "cites": rule_citations(self.program, rules)} for name, rules in sorted(rules_by_reading.items())]
 
-    def source_notes(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
-        """One note for each cited instrument whose text is not verified."""
-        cited = {c["instrument"] for section in ("mandatory_audit", "obligations", "violations", "sanctions")
-                 for item in doc[section] for c in item["cites"]}
+    def source_notes(self, doc: dict[str, Any], notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One note for each cited instrument whose text is not verified, wherever the assessment cites it."""
+        sections = ("mandatory_audit", "obligations", "violations", "sanctions", "evaluations", "titles")
+        cited = {c["instrument"] for items in [doc[s] for s in sections] + [notes] for item in items
+                 for c in item["cites"]}
         notes = []
         for inst_id in sorted(cited):
             inst = self.program.instruments[inst_id]

@@ -261,8 +261,9 @@ class Checker:
                 continue
             for clause in rule.clauses:
                 head = clause.head
-                if head.predicate == "penalty" and len(head.args) > 5 and isinstance(head.args[5], ir.Const) \
-                        and head.args[5].value == "fine":
+                # penalty(…) and sanction(…) both give the measure as their sixth argument
+                if head.predicate in ("penalty", "sanction") and len(head.args) > 5 \
+                        and isinstance(head.args[5], ir.Const) and head.args[5].value == "fine":
                     self.error(head.pos, f"rule {rule.id}: a provincial text ({inst.id}) cannot create a fine; "
                                "map the breach to the statute's penalty article (punishable_under) instead, "
                                "or mark the instrument `sets_fines` if it is a local regulation that sets them",

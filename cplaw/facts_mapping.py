@@ -14,7 +14,7 @@ from .engine import Fact
 from .errors import ProfileError, ProfileIssue
 from .ir import Program
 from .profile import Profile
-from .tables import table_facts
+from .tables import packaged_tables
 
 
 @dataclass
@@ -26,17 +26,27 @@ class BaseFacts:
         self.facts.append((predicate, args))
 
 
-def base_facts(profile: Profile, as_of: _dt.date, program: Program, options: tuple[str, ...] = ()) -> BaseFacts:
-    """Map a profile, and the alternative readings chosen, to base facts as of a date."""
+def rule_base_facts(program: Program) -> dict[str, list[Fact]]:
+    """The facts the rule base brings itself, by the jurisdiction they concern ("CN" for all): which texts are
+    national, and the rows of the data tables (facts/tables/), checked here once, when the rule base loads."""
+    facts: dict[str, list[Fact]] = {"CN": [("national_text", (inst.id,)) for inst in program.instruments.values()
+                                           if inst.jurisdiction == "CN"]}
+    for table in packaged_tables():  # a table naming no input predicate is an error, not skipped
+        facts.setdefault(table.jurisdiction, []).extend(table.facts(program))
+    return facts
+
+
+def base_facts(profile: Profile, as_of: _dt.date, program: Program, options: tuple[str, ...] = (),
+               rule_base: dict[str, list[Fact]] | None = None) -> BaseFacts:
+    """Map a profile, and the alternative readings chosen, to base facts as of a date, with the rule base's
+    own facts for the enterprise's province (``rule_base_facts``, computed here if not given)."""
     _check_enum_values(profile, program)
+    rule_base = rule_base_facts(program) if rule_base is None else rule_base
     out = BaseFacts()
     out.add("as_of", as_of)
     for name in options:
         out.add("option", name)
-    for inst in program.instruments.values():
-        if inst.jurisdiction == "CN":
-            out.add("national_text", inst.id)
-    out.facts.extend(table_facts(program, profile.enterprise.province))
+    out.facts.extend(rule_base.get("CN", []) + rule_base.get(profile.enterprise.province, []))
     ent = profile.enterprise
     out.add("province", ent.province)
     if ent.monitoring:

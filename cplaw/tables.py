@@ -67,11 +67,3 @@ def packaged_tables() -> tuple[Table, ...]:
                                 tuple(doc["rows"])))
     return tuple(tables)
 
-
-def table_facts(program: ir.Program, province: str) -> list[tuple[str, tuple]]:
-    """The facts of every packaged table that concerns an enterprise in ``province``."""
-    facts = []
-    for table in packaged_tables():
-        if table.jurisdiction in ("CN", province) and table.predicate in program.predicates:
-            facts.extend(table.facts(program))
-    return facts

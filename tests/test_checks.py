@@ -59,6 +59,7 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
                         "and toxic_by_facts depends on is_listed")],
     "no-citation": [("no-citation", 12, 1, "rule bad.no-citation cites no article")],
     "provincial-fine": [("provincial-fine", 14, 3, "a provincial text (XX-BAD-PROVINCIAL-FINE) cannot create a fine")],
+    "provincial-fine-sanction": [("provincial-fine", 14, 3, "(XX-BAD-PROVINCIAL-FINE-SANCTION) cannot create a fine")],
     "hortatory-rule": [("hortatory", 13, 1, "XX-BAD-HORTATORY-RULE is recorded as hortatory")],
     "unknown-option": [("unknown-option", 14, 48, "option 'no-such-reading' is not the name of a reading")],
     "unknown-article": [("unknown-article", 13, 16, "rule bad.unknown-article cites XX-BAD-UNKNOWN-ARTICLE "

@@ -6,6 +6,8 @@ machinery with a small test instrument of their own.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cplaw import RuleBase
@@ -89,3 +91,27 @@ def test_every_option_is_exercised_by_a_scenario() -> None:
     for path in pathlib.Path(__file__).parent.glob("scenarios/**/[0-9]*.yaml"):
         chosen |= set(yaml.safe_load(path.read_text(encoding="utf-8")).get("options", ()))
     assert set(RuleBase.load().options()) - chosen == set()
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"table": "SX-S004", "sector": "能源", "code": "0610", "name": "烟煤", "sizes": "所有"}, "rows[0] lacks 'note'"),
+])
+def test_a_broken_table_row_is_named(row, message) -> None:
+    """A data table is checked against its predicate when the rule base loads: file and row in the message."""
+    from cplaw.errors import CplawError
+    from cplaw.tables import Table
+    table = Table("broken", "industry_row", "14", "seeds/004_bd77946519571bff.txt", (row,))
+    with pytest.raises(CplawError, match=r"facts/tables/broken\.yaml: " + re.escape(message)):
+        table.facts(RuleBase.load().program)
+
+
+def test_tables_are_checked_when_the_rule_base_loads(monkeypatch) -> None:
+    """A broken table stops the rule base from loading, instead of failing some later assessment."""
+    from cplaw import facts_mapping
+    from cplaw.errors import CplawError
+    from cplaw.tables import Table
+    program = RuleBase.load().program
+    bad = Table("broken", "industry_row", "14", "x", ({"table": "SX-S004"},))
+    monkeypatch.setattr(facts_mapping, "packaged_tables", lambda: (bad,))
+    with pytest.raises(CplawError, match=r"broken\.yaml: rows\[0\] lacks"):
+        RuleBase(program)
