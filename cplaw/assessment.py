@@ -12,19 +12,27 @@ from typing import Any
 
 from . import ir
 from .engine import Session
+from .labels import LANGS, label
 from .periods import calendar_covers, rest_day_name
 
 FORMAT = "cplaw.assessment/1"
 
 
 def citation(program: ir.Program, ref: ir.ArticleRef) -> dict[str, Any]:
-    """A Citation object of the contract, with the article's own words."""
+    """A Citation object of the contract, with the article's own words; for an article known only from what
+    others report (``reported``), ``text`` is empty and ``reported`` carries their words, who they are and
+    the label (zh, en) it is shown under, so no one takes it for the article's words."""
     instrument = program.instruments[ref.instrument]
     article = program.articles[ref.key]
-    return {"instrument": instrument.id, "title": instrument.title,
-            "version": instrument.version.isoformat() if instrument.version else None,
+    cite = {"instrument": instrument.id, "title": instrument.title,
+            "version": (instrument.version or instrument.in_force_from).isoformat(),
             "article": ref.article, "paragraph": ref.paragraph, "item": ref.item,
-            "text": article.text, "status": instrument.status, "number_confirmed": article.number_confirmed}
+            "text": "" if article.reported else article.text, "status": instrument.status,
+            "number_confirmed": article.number_confirmed}
+    if article.reported:
+        cite["reported"] = {"words": article.text, "by": article.reported_by,
+                            "label": {lang: label("phrases", "reported_substance", lang) for lang in LANGS}}
+    return cite
 
 
 def rule_citations(program: ir.Program, rule_ids) -> list[dict[str, Any]]:

@@ -187,6 +187,13 @@ class Article:
     text: str  # the exact words, whitespace removed (the source's line wrapping is not part of the law)
     pos: Pos = field(default=NOWHERE, compare=False)
     number_confirmed: bool = True  # False: the source gives the words but not surely this article number
+    # Set: ``text`` is not the article's words but what ``reported_by`` (e.g. local notices) report of its
+    # substance, in their own words ("" where none were seen); never shown as a quotation of the article.
+    reported_by: str | None = None
+
+    @property
+    def reported(self) -> bool:
+        return self.reported_by is not None
 
 
 @dataclass(frozen=True)

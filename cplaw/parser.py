@@ -137,9 +137,14 @@ class _ToIR(Transformer):
 
     @v_args(meta=True)
     def article(self, meta, items):
-        ref, unconfirmed, first, last, text = items
+        ref, unconfirmed, reported, first, last, text, reported_by = items
+        if reported is None and reported_by is not None:
+            raise _SemanticError('"by" attributes reported words: only a "reported" article takes it', reported_by)
+        if reported is not None and reported_by is None:
+            raise _SemanticError('a "reported" article must say who reports it: by "…"', reported)
         return ir.Article(ref, (int(first), int(last)), text, self._pos(meta),
-                          number_confirmed=unconfirmed is None)
+                          number_confirmed=unconfirmed is None,
+                          reported_by=_unquote(reported_by) if reported_by is not None else None)
 
     @v_args(meta=True)
     def citation(self, meta, items):

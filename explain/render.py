@@ -36,6 +36,10 @@ def _cite_text(cite: dict[str, Any]) -> str:
     status = "" if cite["status"] == "verified" else f" [{cite['status']}]"
     if cite.get("number_confirmed") is False:
         status += " [article number unconfirmed]"
+    reported = cite.get("reported")
+    if reported:  # not the article's words: what others report, under its label, attributed, never 「」
+        words = f" — {reported['by']}：“{reported['words']}”" if reported["words"] else f" — {reported['by']}"
+        return f"{cite['instrument']} {where}{status}: [{reported['label']['zh']} / {reported['label']['en']}]{words}"
     return f"{cite['instrument']} {where}{status}: 「{cite['text']}」"
 
 

@@ -7,6 +7,7 @@ is absent.
 
 from __future__ import annotations
 
+import os
 import pathlib
 import re
 
@@ -15,7 +16,7 @@ import pytest
 from cplaw import RuleBase
 from cplaw.tables import packaged_tables
 
-SHARED = pathlib.Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = pathlib.Path(os.environ.get("CPLAW_SHARED") or pathlib.Path(__file__).resolve().parents[1].parent / "shared")
 RULES = RuleBase.load()
 ARTICLES = sorted(RULES.program.articles.values(), key=lambda a: (a.ref.instrument, a.lines))
 
@@ -36,6 +37,40 @@ def test_article_quotes_its_source(article) -> None:
         f"{article.ref}: lines {first}..{last} lie outside the instrument's lines {instrument.source_lines}"
     source = _source_text(instrument.source_file, first, last)
     assert article.text in source, f"{article.ref} is not quoted exactly from {instrument.source_file}:{first}..{last}"
+
+
+# A Latin-letter word of three letters or more is commentary (an editor's note), not Chinese law text; the
+# few Latin tokens law text itself holds (units, "GB/T", "COD", roman numerals) are two letters or capitals.
+COMMENTARY = re.compile(r"[a-z]{3,}")
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: str(a.ref))
+def test_no_quotation_holds_commentary(article) -> None:
+    """Runs without ../shared: the words an article shows (quoted, or attributed to a reporter) are words
+    seen in a source, never English notes."""
+    assert not COMMENTARY.search(article.text), f"{article.ref} holds commentary: {article.text[:80]}"
+    if article.reported_by:
+        assert not COMMENTARY.search(article.reported_by), f"{article.ref}: reporter named in commentary"
+
+
+def test_unverified_measures_are_never_quoted() -> None:
+    """Every CN-M-2016 article the notes grade below verified is `reported`, not quoted, and its citation
+    carries an empty text and the reported label in both languages."""
+    from cplaw.assessment import citation
+
+    for article in ARTICLES:
+        if article.ref.instrument != "CN-M-2016" or article.ref.article == "header":
+            continue
+        assert article.reported, f"{article.ref} is corroborated only: it must be `reported`, not quoted"
+        cite = citation(RULES.program, article.ref)
+        assert cite["text"] == "" and cite["reported"]["words"] == article.text
+        assert cite["reported"]["label"]["zh"].startswith("地方通知转述") and "not verified" in cite["reported"]["label"]["en"]
+
+
+def test_commentary_is_caught() -> None:
+    """The commentary check itself can fail: the old English note of art. 8 para. 2 is rejected."""
+    assert COMMENTARY.search("hazardousexcludedwaste;highlytoxicchemicals")
+    assert not COMMENTARY.search("(一) 污染物排放超过国家或者地方规定的排放标准；COD、GB/T")
 
 
 def test_every_instrument_names_an_existing_source() -> None:
