@@ -93,7 +93,7 @@ class RuleBase:
         self.first_day = first_day_of_law(program)
         self._options = program.options()
         self._rule_base_facts = rule_base_facts(program)  # checks the data tables at load, not per assessment
-        prepare(program)  # the bottom-up engine's clause plans, compiled once per rule base
+        prepare(program)  # the bottom-up engine's strata, once per rule base (clause plans on first use)
 
     @classmethod
     def load(cls, path: str | pathlib.Path | None = None) -> RuleBase:

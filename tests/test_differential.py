@@ -15,7 +15,7 @@ import networkx as nx
 import pytest
 import yaml
 
-from cplaw import RuleBase
+from cplaw import CplawError, RuleBase
 from cplaw.engines import ENGINES
 
 SCENARIOS = sorted(pathlib.Path(__file__).parent.glob("scenarios/**/[0-9]*.yaml"))
@@ -30,8 +30,7 @@ def rules() -> RuleBase:
 
 
 def _scenario(path: pathlib.Path) -> dict:
-    scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return scenario
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def _assess_all(rules: RuleBase, scenario: dict, options=None):
@@ -105,3 +104,25 @@ def test_a_hand_built_case_agrees_on_null_and_equal_numbers(rules: RuleBase) -> 
                              {"pollutant": "COD", "value": 200.0, "limit": 100, "date": "2008-11-20"}]}
     results = {e: rules.assess(profile, _dt.date(2010, 4, 1), engine=e) for e in ENGINES}
     assert results["bottomup"].data == results["pydatalog"].data
+
+
+
+EXAMPLE = str(pathlib.Path(__file__).parents[1] / "facts" / "examples" / "dongguan-dyeing.yaml")
+
+
+@pytest.mark.parametrize("argv", [["assess", EXAMPLE], ["why", EXAMPLE, "violation(start_audit)"],
+                                  ["why-not", EXAMPLE, "sanction(start_audit)"]], ids=lambda a: a[0])
+def test_the_command_line_chooses_the_engine(argv: list[str], capsys) -> None:
+    from cplaw.cli import main
+    outputs = {}
+    for engine in ENGINES:
+        assert main(argv + ["--format", "json", "--as-of", "2010-04-01", "--engine", engine]) == 0
+        outputs[engine] = capsys.readouterr().out
+    assert outputs["bottomup"] == outputs["pydatalog"] and outputs["bottomup"].strip()
+    with pytest.raises(SystemExit):  # not an engine: argparse's usage error
+        main(argv + ["--engine", "prolog"])
+
+
+def test_an_unknown_engine_is_a_clear_error(rules: RuleBase) -> None:
+    with pytest.raises(CplawError, match="unknown engine 'prolog'; engines: bottomup, pydatalog"):
+        rules.assess(EXAMPLE, "2010-04-01", engine="prolog")

@@ -13,7 +13,8 @@ It answers exactly as the pyDatalog backend (cplaw.engine) does, and tests/test_
 - ``X = expr`` binds X when it is unbound, oriented exactly as the pyDatalog backend orients it;
 - a negated literal holds when no fact matches it, its unbound positions meaning any value.
 
-The clause plans are compiled once per Program (``prepare``), not per assessment.
+The strata are computed once per Program (``prepare``, when a RuleBase is loaded) and each clause's plan
+the first time an assessment needs it; nothing of the rule base is rebuilt per assessment.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ TESTS: dict[str, Callable[[Any, Any], bool]] = {
 
 
 # ── plans: a body as a sequence of steps over bindings ──────────────────────
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scan:
     """A positive atom: look its facts up by the positions already known, bind the rest."""
 
@@ -48,7 +49,7 @@ class Scan:
     same: tuple[tuple[int, int], ...]  # a variable repeated within the atom: (position, its first position)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Absent:
     """A negated atom: no fact matches the known positions."""
 
@@ -57,13 +58,13 @@ class Absent:
     key_terms: tuple[tuple[bool, Any], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assign:
     variable: str
     expr: ir.Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Test:
     test: Callable[[Any, Any], bool]
     left: ir.Expr
@@ -127,38 +128,57 @@ def _value(expr: ir.Expr, binding: Binding) -> Any:
         return error
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClausePlan:
     clause: ir.CompiledClause
     steps: tuple[Step, ...]
     head: tuple[tuple[bool, Any], ...]  # per head argument: (is a variable, its name or the constant)
     recursive_steps: tuple[int, ...]  # positive steps reading a predicate of the clause's own component
 
+    @classmethod
+    def of(cls, clause: ir.CompiledClause, component: frozenset[str]) -> ClausePlan:
+        steps = tuple(compile_body(clause.body))
+        recursive = tuple(i for i, s in enumerate(steps) if isinstance(s, Scan) and s.predicate in component)
+        head = tuple((True, a.name) if isinstance(a, ir.Var) else (False, a.value) for a in clause.head.args)
+        return cls(clause, steps, head, recursive)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Stratum:
     predicates: frozenset[str]
-    plans: tuple[ClausePlan, ...]
+    clauses: tuple[ir.CompiledClause, ...]
     recursive: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
-    """A Program compiled for bottom-up evaluation: its strata in dependency order."""
+    """A Program ready for bottom-up evaluation: its strata in dependency order, and each clause's steps,
+    compiled the first time an assessment needs the clause and kept for the rule base's lifetime."""
 
     strata: tuple[Stratum, ...]
+    compiled: dict[int, ClausePlan]  # id(clause) → its plan
+
+    def plans(self, stratum: Stratum, applicable: set[int]) -> list[ClausePlan]:
+        found = []
+        for clause in stratum.clauses:
+            if id(clause) in applicable:
+                plan = self.compiled.get(id(clause))
+                if plan is None:
+                    plan = self.compiled[id(clause)] = ClausePlan.of(clause, stratum.predicates)
+                found.append(plan)
+        return found
 
 
 def prepare(program: ir.Program) -> Plan:
-    """The program's plan, compiled once and kept with the program (a Program is not hashable)."""
+    """The program's plan, built once and kept with the program (a Program is not hashable)."""
     plan = program.__dict__.get("_bottomup_plan")
     if plan is None:
-        plan = _compile(program)
+        plan = _stratify(program)
         program.__dict__["_bottomup_plan"] = plan
     return plan
 
 
-def _compile(program: ir.Program) -> Plan:
+def _stratify(program: ir.Program) -> Plan:
     graph = nx.DiGraph()
     graph.add_nodes_from(c.head.predicate for c in program.clauses)
     for clause in program.clauses:
@@ -166,21 +186,19 @@ def _compile(program: ir.Program) -> Plan:
             if isinstance(lit, ir.Atom):
                 graph.add_edge(lit.predicate, clause.head.predicate)
     components = nx.condensation(graph)
+    by_head: dict[str, list[ir.CompiledClause]] = {}
+    for clause in program.clauses:
+        by_head.setdefault(clause.head.predicate, []).append(clause)
     strata = []
     for node in nx.topological_sort(components):
         members = frozenset(components.nodes[node]["members"])
-        clauses = [c for c in program.clauses if c.head.predicate in members]
+        clauses = tuple(c for name in sorted(members) for c in by_head.get(name, ()))
         if not clauses:
             continue
-        plans = []
-        for clause in clauses:
-            steps = tuple(compile_body(clause.body))
-            recursive = tuple(i for i, s in enumerate(steps) if isinstance(s, Scan) and s.predicate in members)
-            head = tuple((True, a.name) if isinstance(a, ir.Var) else (False, a.value) for a in clause.head.args)
-            plans.append(ClausePlan(clause, steps, head, recursive))
-        recursive = len(members) > 1 or any(p.recursive_steps for p in plans)
-        strata.append(Stratum(members, tuple(plans), recursive))
-    return Plan(tuple(strata))
+        recursive = len(members) > 1 or any(isinstance(lit, ir.Atom) and not lit.negated
+                                            and lit.predicate in members for c in clauses for lit in c.body)
+        strata.append(Stratum(members, clauses, recursive))
+    return Plan(tuple(strata), {})
 
 
 # ── facts, indexed by the positions a step knows ────────────────────────────
@@ -254,13 +272,14 @@ def _derive(plan: ClausePlan, relations: Relations, deltas: dict[int, Relations]
     return [tuple(b[t] if var else t for var, t in plan.head) for b in run(plan.steps, relations, deltas)]
 
 
-def evaluate_model(plan: Plan, facts: Iterable[Fact], applicable: set[str]) -> Relations:
-    """The model of ``facts`` under the clauses whose ids are in ``applicable``."""
+def evaluate_model(plan: Plan, facts: Iterable[Fact], applicable: set[int]) -> Relations:
+    """The model of ``facts`` under the clauses in ``applicable`` (their ``id()``s: clauses are compared by
+    identity, the cheapest test)."""
     relations = Relations()
     for name, args in facts:
         relations.add(name, tuple(args), None)
     for stratum in plan.strata:
-        plans = [p for p in stratum.plans if p.clause.id in applicable]
+        plans = plan.plans(stratum, applicable)
         delta = Relations()
         for p in plans:
             for row in _derive(p, relations):
@@ -290,7 +309,7 @@ class Session:
         self._by_head: dict[str, list[ir.CompiledClause]] = {}
         for clause in self.clauses:
             self._by_head.setdefault(clause.head.predicate, []).append(clause)
-        self.relations = evaluate_model(prepare(program), facts, {c.id for c in self.clauses})
+        self.relations = evaluate_model(prepare(program), facts, {id(c) for c in self.clauses})
 
     def clauses_for(self, predicate: str) -> list[ir.CompiledClause]:
         return self._by_head.get(predicate, [])
