@@ -21,7 +21,9 @@ from lark.exceptions import LarkError
 from . import ir
 from .assessment import AssessmentBuilder, iso_date
 from .compiler import compile_files, first_day_of_law, rule_base_files
-from .engine import Session, gc_paused
+from .engine import gc_paused
+from .engines import EngineSession, session_class
+from .engines.bottomup import prepare
 from .errors import AsOfError, CplawError
 from .facts_mapping import base_facts, rule_base_facts
 from .parser import parse_query
@@ -48,7 +50,7 @@ class Assessment:
 
     data: dict[str, Any]
     profile: Profile
-    session: Session = field(repr=False)
+    session: EngineSession = field(repr=False)
 
     def explain(self, query: str | ir.Atom) -> nx.DiGraph:
         """The derivation graph of every fact matching ``query`` (e.g. ``violation(start_audit)``)."""
@@ -91,6 +93,7 @@ class RuleBase:
         self.first_day = first_day_of_law(program)
         self._options = program.options()
         self._rule_base_facts = rule_base_facts(program)  # checks the data tables at load, not per assessment
+        prepare(program)  # the bottom-up engine's strata, once per rule base (clause plans on first use)
 
     @classmethod
     def load(cls, path: str | pathlib.Path | None = None) -> RuleBase:
@@ -127,10 +130,12 @@ class RuleBase:
         return load_profile(profile)
 
     def assess(self, profile: ProfileInput, as_of: _dt.date | str | None = None,
-               options: tuple[str, ...] | list[str] = ()) -> Assessment:
+               options: tuple[str, ...] | list[str] = (), engine: str | None = None) -> Assessment:
         """Assess an enterprise as of a date (default: today), with the alternative readings ``options``
-        chosen instead of the defaults they name (``RuleBase.options()`` lists them)."""
+        chosen instead of the defaults they name (``RuleBase.options()`` lists them), on ``engine``
+        ("bottomup", the default, or "pydatalog"; docs/engines.md)."""
         day = parse_as_of(as_of)
+        engine_session = session_class(engine)
         known = self.options()
         unknown = [name for name in options if name not in known]
         if unknown:
@@ -143,7 +148,7 @@ class RuleBase:
         prof = self.profile(profile)
         facts = base_facts(prof, day, self.program, tuple(dict.fromkeys(options)), self._rule_base_facts)
         with gc_paused():
-            session = Session(self.program, facts.facts)
+            session = engine_session(self.program, facts.facts)
             data = AssessmentBuilder(self.program, session, prof.enterprise.id, day, facts.ignored).build()
         return Assessment(data, prof, session)
 

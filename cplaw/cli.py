@@ -15,6 +15,7 @@ from typing import Any
 
 from .api import RuleBase
 from .compiler import compile_files, rule_base_files
+from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import CplawError, RuleError
 
 
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument("--format", choices=["text", "json"], default="text")
     assess.add_argument("--lang", choices=["en", "zh"], default="en")
     _option_argument(assess)
+    _engine_argument(assess)
 
     for name, what in (("why", "why a conclusion holds"), ("why-not", "why a conclusion does not hold")):
         cmd = sub.add_parser(name, help=f"explain {what}",
@@ -39,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--format", choices=["text", "json", "dot"], default="text")
         cmd.add_argument("--lang", choices=["en", "zh"], default="en")
         _option_argument(cmd)
+        _engine_argument(cmd)
 
     law = sub.add_parser("law", help="which texts were in force on a date, their versions and sources")
     law.add_argument("--as-of", help="the date (YYYY-MM-DD; default: today)")
@@ -54,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
     return parser
+
+
+def _engine_argument(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--engine", choices=ENGINES, default=None,
+                     help=f"the engine that evaluates the rules (default: {DEFAULT_ENGINE}; docs/engines.md)")
 
 
 def _option_argument(cmd: argparse.ArgumentParser) -> None:
@@ -93,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
         for name, text in sorted(rules.options().items()):
             print(f"{name}\n  {text}")
         return 0
-    assessment = rules.assess(args.profile, args.as_of, args.option)
+    assessment = rules.assess(args.profile, args.as_of, args.option, engine=args.engine)
     if args.command == "assess":
         if args.format == "json":
             print(json.dumps(assessment.data, ensure_ascii=False, indent=2))

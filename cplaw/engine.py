@@ -99,6 +99,15 @@ def _body(literals: Iterable[ir.Literal], derived: frozenset[str] = frozenset())
     return result
 
 
+def applicable_clauses(program: ir.Program, facts: list[Fact]) -> list[ir.CompiledClause]:
+    """The clauses that can apply to an enterprise on its as-of date: another province's rules, and rules
+    whose in-force guard cannot hold on that date, are left out (their guards would fail anyway)."""
+    as_of = next((args[0] for name, args in facts if name == "as_of"), None)
+    province = next((args[0] for name, args in facts if name == "province"), None)
+    return [c for c in program.clauses
+            if (as_of is None or c.can_apply(as_of)) and (c.province is None or c.province == province)]
+
+
 class Session:
     """One assessment's context: the program and one enterprise's facts, in the creating thread."""
 
@@ -117,11 +126,7 @@ class Session:
         """The clauses that can apply to this enterprise on its as-of date: another province's rules, and
         rules whose in-force guard cannot hold on that date, are left out (their guards would fail anyway)."""
         if self._clauses is None:
-            as_of = next((args[0] for name, args in self.facts if name == "as_of"), None)
-            province = next((args[0] for name, args in self.facts if name == "province"), None)
-            self._clauses = [c for c in self.program.clauses
-                             if (as_of is None or c.can_apply(as_of))
-                             and (c.province is None or c.province == province)]
+            self._clauses = applicable_clauses(self.program, self.facts)
         return self._clauses
 
     def clauses_for(self, predicate: str) -> list[ir.CompiledClause]:
@@ -159,13 +164,13 @@ class Session:
             pyEngine.assert_(pyEngine.Clause(pyEngine.Literal(name, [pyEngine.Const(a) for a in args]), []))
 
     def ask(self, predicate: str, pattern: tuple[Any, ...] | None = None) -> list[tuple]:
-        """Facts of ``predicate`` matching ``pattern`` (None in a position: any value)."""
+        """Facts of ``predicate`` matching ``pattern`` (None in a position: any value), sorted by repr."""
         if self.program.predicates[predicate].kind == "derived" and _unbound(pattern):
             return sorted({args for _, args in self.everything().get(predicate, [])}, key=repr)
         self._activate()
         arity = self.program.predicates[predicate].arity
         pattern = pattern or (None,) * arity
-        return _answers(pyEngine.Literal(predicate, _pattern_terms(pattern)).ask(), pattern)
+        return sorted(_answers(pyEngine.Literal(predicate, _pattern_terms(pattern)).ask(), pattern), key=repr)
 
     def derived_by(self, predicate: str, pattern: tuple[Any, ...] | None = None) -> list[tuple[str, tuple]]:
         """(rule id, args) for each rule that derives a fact of ``predicate`` matching ``pattern``."""
@@ -174,7 +179,7 @@ class Session:
         self._activate()
         pattern = (None,) + pattern  # the rule id, then the arguments
         rows = _answers(pyEngine.Literal(by_name(predicate), _pattern_terms(pattern)).ask(), pattern)
-        return [(row[0], tuple(row[1:])) for row in rows]
+        return sorted(((row[0], tuple(row[1:])) for row in rows), key=canonical_order)
 
     def everything(self) -> dict[str, list[tuple[str, tuple]]]:
         """Every derived fact with the rule that derived it, by predicate, from one query (cached):
@@ -187,7 +192,7 @@ class Session:
             for name, rule, *args in rows:
                 arity = self.program.predicates[name].arity
                 grouped.setdefault(name, []).append((rule, tuple(args[:arity])))
-            self._everything = grouped
+            self._everything = {name: sorted(rows, key=canonical_order) for name, rows in grouped.items()}
         return self._everything
 
     def rules_that_fired(self) -> set[str]:
@@ -208,6 +213,13 @@ class Session:
         if rows is True:
             return [{}]
         return [dict(zip(variables, row)) for row in rows or []]
+
+
+def canonical_order(derivation: tuple[str, tuple]) -> tuple[str, str]:
+    """The order every engine lists derivations in, so that what reads them never depends on an engine's
+    (or the hash seed's) order: by the fact's arguments, then the rule id."""
+    rule, args = derivation
+    return repr(args), rule
 
 
 def _unbound(pattern: tuple[Any, ...] | None) -> bool:

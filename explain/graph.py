@@ -23,7 +23,7 @@ import networkx as nx
 from .. import ir
 from ..assessment import citation
 from ..builtins import ADD_PERIOD, BUILTINS, evaluate
-from ..engine import Session
+from ..engines import EngineSession
 from ..facts_mapping import field_path
 from ..periods import Deadline, rest_day_name
 
@@ -88,9 +88,9 @@ MAX_WHY_NOT_DEPTH = 4  # how many conclusions deep a why-not follows a failing c
 
 
 class Explainer:
-    """Builds explanation graphs against one Session."""
+    """Builds explanation graphs against one engine session (any engine: cplaw.engines.EngineSession)."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: EngineSession):
         self.session = session
         self.program = session.program
         self.graph = nx.DiGraph()

@@ -304,7 +304,7 @@ def test_nothing_is_compiled_or_evaluated_when_a_check_fails(monkeypatch):
         raise AssertionError("an engine session was started")
 
     monkeypatch.setattr(cplaw.compiler, "compile_clause", spy)
-    monkeypatch.setattr(cplaw.api, "Session", no_session)
+    monkeypatch.setattr(cplaw.api, "session_class", no_session)
     with pytest.raises(RuleError):
         RuleBase.load(BAD)
     with pytest.raises(RuleError):

@@ -15,6 +15,7 @@ from pyDatalog import pyEngine
 from cplaw import RuleBase
 from cplaw.compiler import compile_files, order_body, vocabulary_files
 from cplaw.engine import Session
+from cplaw.engines import ENGINES, bottomup
 from cplaw.parser import parse_text
 
 RULES = RuleBase.load()
@@ -84,9 +85,10 @@ def test_negation_is_placed_after_its_binding_literal() -> None:
     assert session.ask("toxic_substance") == [("s[0]",)]
 
 
-def test_assessments_do_not_see_each_others_facts() -> None:
-    a = RULES.assess(_profile("A", 180, listed="2009-03-15"), "2010-04-01")
-    b = RULES.assess(_profile("B", 50), "2010-04-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_assessments_do_not_see_each_others_facts(engine: str) -> None:
+    a = RULES.assess(_profile("A", 180, listed="2009-03-15"), "2010-04-01", engine=engine)
+    b = RULES.assess(_profile("B", 50), "2010-04-01", engine=engine)
     assert _grounds(b.data) == [] and b.data["obligations"] == []
     assert b.session.ask("listed") == []
     # The first session is re-established on demand, with its own facts only.
@@ -102,17 +104,19 @@ def test_two_rule_bases_in_one_process() -> None:
     assert _grounds(doc) == ["double_exceed"]
 
 
-def test_threads_give_the_same_answers_as_one_after_another() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_threads_give_the_same_answers_as_one_after_another(engine: str) -> None:
     # Pitfall 5: one fresh Logic per assessment, in the thread that runs it.
-    cases = [(_profile(f"E{i}", 50 + 40 * i, listed=f"2009-0{1 + i % 9}-15"), "2010-06-30") for i in range(12)]
-    sequential = [RULES.assess(p, d).data for p, d in cases]
+    cases = [(_profile(f"E{i}", 50 + 40 * i, listed=f"2009-0{1 + i % 9}-15"), "2010-06-30", (), engine)
+             for i in range(12)]
+    sequential = [RULES.assess(*c).data for c in cases]
     with ThreadPoolExecutor(max_workers=4) as pool:
         parallel = list(pool.map(lambda c: RULES.assess(*c).data, cases * 3))
     assert parallel == sequential * 3
 
 
 def test_a_session_stays_in_its_thread() -> None:
-    session = RULES.assess(_profile("A", 180), "2010-04-01").session
+    session = RULES.assess(_profile("A", 180), "2010-04-01", engine="pydatalog").session
     errors = []
     thread = threading.Thread(target=lambda: errors.append(_try(session)))
     thread.start()
@@ -128,8 +132,9 @@ def _try(session) -> str | None:
     return None
 
 
-def test_provenance_names_the_deriving_rules() -> None:
-    session = RULES.assess(_profile("A", 180), "2010-04-01").session
+@pytest.mark.parametrize("engine", ENGINES)
+def test_provenance_names_the_deriving_rules(engine: str) -> None:
+    session = RULES.assess(_profile("A", 180), "2010-04-01", engine=engine).session
     rules = sorted(rule for rule, args in session.derived_by("mandatory") if args == ("double_exceed",))
     assert rules == ["im2004.mandatory.double-exceed", "law2002.mandatory.double-exceed"]
 
@@ -139,7 +144,8 @@ PRUNING_SAMPLES = sorted(pathlib.Path(__file__).parent.glob("scenarios/versions/
 
 
 @pytest.mark.parametrize("path", PRUNING_SAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_leaving_clauses_out_changes_no_conclusion(path, monkeypatch) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_leaving_clauses_out_changes_no_conclusion(path, engine, monkeypatch) -> None:
     """The engine loads only the clauses whose guards can hold (own province, in force by the as-of date);
     loading every clause must derive exactly the same facts."""
     scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -148,7 +154,58 @@ def test_leaving_clauses_out_changes_no_conclusion(path, monkeypatch) -> None:
     def derived(session) -> set:
         return {(name, args) for name, rows in session.everything().items() for _, args in rows}
 
-    args = (scenario["profile"], str(scenario["as_of"]), scenario.get("options", ()))
+    args = (scenario["profile"], str(scenario["as_of"]), scenario.get("options", ()), engine)
     pruned = derived(rules.assess(*args).session)
     monkeypatch.setattr(Session, "clauses", property(lambda self: list(self.program.clauses)))
+    monkeypatch.setattr(bottomup, "applicable_clauses", lambda program, facts: list(program.clauses))
     assert derived(rules.assess(*args).session) == pruned
+
+
+# ── the bottom-up engine answers as pyDatalog does (tests/test_differential.py does it on every scenario) ──
+SEMANTICS = '''
+instrument XX-TEST { title "test" jurisdiction CN in_force 2000-01-01 .. open source "x" lines 1..9 status verified }
+article 1 at 1..1 "测试。"
+derived predicate same_limit(A: ref, B: ref) "同限值" "the same limit"
+derived predicate linked(A: ref, B: ref) "相连" "linked"
+derived predicate unmatched(A: ref) "无对应" "without a match"
+rule t.same
+  cites art 1
+  applies always
+  same_limit(A, B) :- emission(A, _, _, L, D), emission(B, _, _, L, D), A != B.
+rule t.linked
+  cites art 1
+  applies always
+  linked(A, B) :- same_limit(A, B).
+  linked(A, C) :- linked(A, B), same_limit(B, C).
+rule t.unmatched
+  cites art 1
+  applies always
+  unmatched(A) :- emission(A, _, _, _, _), not same_limit(A, _).
+'''
+
+
+@pytest.fixture(scope="module")
+def semantics():
+    return compile_files(VOCABULARY + [("semantics.cplaw", SEMANTICS)])
+
+
+def test_bottomup_matches_pydatalog_on_null_equal_numbers_and_recursion(semantics) -> None:
+    # None matches None (pyDatalog compares Const ids with ==), Decimal("100") matches 100, a recursive rule
+    # reaches its fixpoint, and a negated literal with an unbound position means "no such fact at all".
+    facts = [("emission", ("e[0]", "COD", 1, Decimal("100"), None)), ("emission", ("e[1]", "COD", 2, 100, None)),
+             ("emission", ("e[2]", "SO2", 3, 100.0, None)), ("emission", ("e[3]", "SO2", 3, 7, None))]
+    answers = {}
+    for engine, cls in (("pydatalog", Session), ("bottomup", bottomup.Session)):
+        session = cls(semantics, facts)
+        answers[engine] = {p: session.ask(p) for p in ("same_limit", "linked", "unmatched")}
+    assert answers["bottomup"] == answers["pydatalog"]
+    assert ("e[0]", "e[2]") in answers["bottomup"]["linked"] and ("e[0]", "e[0]") in answers["bottomup"]["linked"]
+    assert answers["bottomup"]["unmatched"] == [("e[3]",)]
+
+
+def test_bottomup_solves_a_body_with_its_head_bound(semantics) -> None:
+    facts = [("emission", ("e[0]", "COD", 1, 100, None)), ("emission", ("e[1]", "COD", 2, 100, None))]
+    clause = next(c for c in semantics.clauses if c.rule == "t.same")
+    for cls in (Session, bottomup.Session):
+        answers = cls(semantics, facts).solve(list(clause.body), list(clause.variables))
+        assert sorted(a["A"] for a in answers) == ["e[0]", "e[1]"]
