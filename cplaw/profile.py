@@ -604,6 +604,9 @@ def _shape_issues(doc: Any) -> list[ProfileIssue]:
         parts, value = stack.pop()
         if problem := _value_problem(value, len(parts)):
             return [ProfileIssue(_path(parts), problem)]
+        if parts == ["events"] and isinstance(value, (list, tuple)) and len(value) > limits.MAX_EVENTS:
+            return [ProfileIssue("events", f"{len(value):,} events, more than the limit of {limits.MAX_EVENTS:,} "
+                                           "(cplaw.limits.MAX_EVENTS)")]
         if isinstance(value, dict):
             for key, item in value.items():
                 if isinstance(key, str) and (problem := _value_problem(key, 0)):

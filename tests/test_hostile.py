@@ -105,8 +105,12 @@ def test_json_numbers() -> None:
 
 def test_too_many_events_is_an_error_naming_the_limit() -> None:
     doc = _doc()
-    doc["events"] += [{"type": "emissions_published", "date": "2009-04-10"}] * limits.MAX_ITEMS
-    with pytest.raises(ProfileError, match="MAX_ITEMS"):
+    doc["events"] += [{"type": "emissions_published", "date": "2009-04-10"}] * limits.MAX_EVENTS
+    with pytest.raises(ProfileError, match="MAX_EVENTS"):
+        RULES.assess(doc, "2010-04-01")
+    doc["events"] = doc["events"][:4]
+    doc["substances"] *= limits.MAX_ITEMS + 1
+    with pytest.raises(ProfileError, match=r"substances: .*MAX_ITEMS"):
         RULES.assess(doc, "2010-04-01")
 
 
