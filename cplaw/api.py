@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import pathlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -26,6 +27,7 @@ from .engines import EngineSession, session_class
 from .engines.bottomup import prepare
 from .errors import AsOfError, CplawError
 from .facts_mapping import base_facts, rule_base_facts
+from .limits import check_date
 from .parser import parse_query
 from .profile import Profile, load_profile, profile_from_document
 
@@ -36,12 +38,18 @@ def parse_as_of(value: _dt.date | str | None) -> _dt.date:
     """An as-of date from a date, an ISO string, or None (today)."""
     if value is None:
         return _dt.date.today()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise AsOfError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
+    if isinstance(value, _dt.datetime) or not isinstance(value, (_dt.date, str)):
+        raise AsOfError(f"as_of: expected a datetime.date or a YYYY-MM-DD string, got {type(value).__name__}")
+    if isinstance(value, str):
+        text = value
+        try:  # strictly YYYY-MM-DD: fromisoformat alone also takes 20100401 and 2010-W01-1
+            if not re.fullmatch("[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+                raise ValueError(text)
+            value = _dt.date.fromisoformat(text)
+        except ValueError:
+            raise AsOfError(f"--as-of: {text[:40]!r} is not a date (YYYY-MM-DD)") from None
+    check_date(value, "the as-of date")
+    return value
 
 
 @dataclass

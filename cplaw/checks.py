@@ -275,6 +275,22 @@ class Checker:
         self.check_stratification()
         self.check_options()
         self.check_provincial()
+        self.check_empty()
+        return self.diagnostics
+
+    def check_empty(self) -> None:
+        """A rule file holding nothing but blanks and comments is a mistake (a wrong path, a truncated
+        file), not an empty law."""
+        for f in self.files:
+            if all(not line.strip() or line.lstrip().startswith("#") for line in self.sources.get(f.path, [])):
+                self.error(ir.Pos(f.path, 1, 1), "empty rule file: it declares no instrument, article or rule",
+                           "empty")
+
+    def check_instruments(self) -> list[Diagnostic]:
+        """A rule base with no instrument (run when the files are otherwise sound)."""
+        if not self.instruments:
+            self.error(ir.Pos(self.files[-1].path, 1, 1), "no instrument in the rule base: rule files declare "
+                       "`instrument ID { … }` before their articles and rules", "empty")
         return self.diagnostics
 
 

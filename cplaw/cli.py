@@ -1,7 +1,8 @@
 """The ``cplaw`` command: assess, why, why-not, law, options, coverage, check.
 
-Exit codes: 0 answered; 1 bad input (a clear message, no traceback); 2 misuse of the command.
-Set CPLAW_DEBUG=1 to see the traceback of an internal error.
+Exit codes: 0 answered (also when the reader closed the pipe early, e.g. ``| head -1``); 1 bad input (a
+clear message, no traceback; also a limit of cplaw.limits passed); 2 misuse of the command; 3 an internal
+error, i.e. a bug in cplaw (please report it). Set CPLAW_DEBUG=1 to see the traceback of an internal error.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pathlib
 import sys
 from typing import Any
 
+from . import __version__
 from .api import RuleBase
 from .compiler import compile_files, rule_base_files
 from .engines import DEFAULT_ENGINE, ENGINES
@@ -21,6 +23,7 @@ from .errors import CplawError, RuleError
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cplaw", description="China's cleaner-production audit law, explained.")
+    parser.add_argument("--version", action="version", version=f"cplaw {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     assess = sub.add_parser("assess", help="assess an enterprise profile (prints cplaw.assessment/1)")
@@ -72,7 +75,15 @@ def _option_argument(cmd: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # the reader stopped reading (`cplaw why … | head -1`): nothing to say
+        _quiet_stdout()
+        return 0
+    except RecursionError:
+        print("cplaw: the input is nested too deeply to process", file=sys.stderr)
+        return 1
     except CplawError as err:
         print(f"cplaw: {err}", file=sys.stderr)
         return 1
@@ -82,6 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cplaw: internal error ({type(err).__name__}: {err}); set CPLAW_DEBUG=1 for details",
               file=sys.stderr)
         return 3
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _run(args: argparse.Namespace) -> int:

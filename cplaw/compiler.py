@@ -14,7 +14,8 @@ from pathlib import Path
 from . import ir
 from .checks import Checker, _assignment_target
 from .errors import CplawError, Diagnostic, RuleError
-from .parser import parse_text
+from .limits import read_text
+from .parser import parse_text, source_lines
 
 AS_OF = "AsOf__"  # the variable bound to the assessment date in guarded rules
 
@@ -53,7 +54,7 @@ def files_at(path: str | Path) -> list[tuple[str, str]]:
     paths = sorted(path.rglob("*.cplaw")) if path.is_dir() else [path]
     if not paths:
         raise CplawError(f"{path}: no *.cplaw rule file in this folder")
-    return [(str(p), p.read_text(encoding="utf-8")) for p in paths]
+    return [(str(p), read_text(p)) for p in paths]
 
 
 def compile_files(files: list[tuple[str, str]]) -> ir.Program:
@@ -62,12 +63,14 @@ def compile_files(files: list[tuple[str, str]]) -> ir.Program:
     diagnostics: list[Diagnostic] = []
     sources: dict[str, list[str]] = {}
     for path, text in files:
-        sources[path] = text.splitlines()
+        sources[path] = source_lines(text)
         rule_file, problems = parse_text(text, path)
         parsed.append(rule_file)
         diagnostics.extend(problems)
     checker = Checker(parsed, sources)
     diagnostics.extend(checker.run())
+    if not diagnostics:
+        diagnostics.extend(checker.check_instruments())
     if diagnostics:
         raise RuleError(diagnostics)
     clauses = [compile_clause(rule, index, clause, checker.instruments)

@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 
 from .api import RuleBase
+from .errors import CplawError
+from .limits import read_text
 
 
 def inventory() -> list[dict[str, Any]]:
@@ -21,7 +23,7 @@ def exercised(rules: RuleBase, scenarios: pathlib.Path) -> dict[str, list[str]]:
     """Instrument id → the scenario files (by name) in which at least one of its rules fired."""
     found: dict[str, list[str]] = {}
     for path in sorted(scenarios.glob("**/[0-9]*.yaml")):
-        scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
+        scenario = _scenario(path)
         if "expect_error" in scenario:
             continue
         result = rules.assess(scenario["profile"], str(scenario["as_of"]), scenario.get("options", ()))
@@ -29,6 +31,24 @@ def exercised(rules: RuleBase, scenarios: pathlib.Path) -> dict[str, list[str]]:
         for inst in sorted(i for i in fired if i):
             found.setdefault(inst, []).append(f"{path.parent.name}/{path.stem}")
     return found
+
+
+def _scenario(path: pathlib.Path) -> dict[str, Any]:
+    """A scenario file's document, or a CplawError saying why it is not one."""
+    try:
+        scenario = yaml.safe_load(read_text(path))
+    except yaml.YAMLError as exc:
+        raise CplawError(f"{path}: not a scenario file: invalid YAML ({exc})") from None
+    if not isinstance(scenario, dict):
+        raise CplawError(f"{path}: not a scenario file: expected a mapping with profile and as_of")
+    if "expect_error" not in scenario:
+        missing = [k for k in ("profile", "as_of") if k not in scenario]
+        options = scenario.get("options", ())
+        if missing or not isinstance(scenario["profile"], dict) or not isinstance(options, (list, tuple)) \
+                or not all(isinstance(o, str) for o in options):
+            raise CplawError(f"{path}: not a scenario file: it needs profile (a mapping), as_of (a date) and "
+                             f"optionally options (a list of names){'; missing: ' + ', '.join(missing) if missing else ''}")
+    return scenario
 
 
 def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None) -> dict[str, Any]:

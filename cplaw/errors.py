@@ -60,3 +60,11 @@ class ProfileError(CplawError):
 
 class AsOfError(CplawError):
     """An as-of date for which no cleaner-production law can answer."""
+
+
+class InputFileError(CplawError):
+    """A file that cannot be read as text: missing, a folder, a bad path, not UTF-8."""
+
+
+class LimitError(CplawError):
+    """Input beyond one of the limits in :mod:`cplaw.limits`; the message names the limit."""

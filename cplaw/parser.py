@@ -263,8 +263,19 @@ class _ToIR(Transformer):
         return items
 
 
+def source_lines(text: str, keepends: bool = False) -> list[str]:
+    """A text's lines as the parser counts them: split at \\n only (``str.splitlines`` also splits at
+    \\x85, \\u2028, \\x0c…, which shifted the line of every later error)."""
+    if keepends:
+        return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
 def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput, line_offset: int) -> Diagnostic:
-    lines = text.splitlines()
+    lines = source_lines(text)
     line, column = getattr(err, "line", 1) or 1, getattr(err, "column", 1) or 1
     if isinstance(err, UnexpectedEOF) or line < 1:
         line, column = len(lines) or 1, len(lines[-1]) + 1 if lines else 1
@@ -272,7 +283,8 @@ def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput, line_offset: 
         expected = sorted(err.accepts or err.expected)
         message = f"unexpected {err.token!s:.40}; expected one of: {', '.join(expected[:12])}"
         if err.token.type == "$END":
-            message = "unexpected end of input (a clause must end with '.')"
+            message = ("unexpected end of input: a '}' is missing (a block opened with '{' is not closed)"
+                       if "RBRACE" in expected else "unexpected end of input (a clause must end with '.')")
     elif isinstance(err, UnexpectedCharacters):
         message = f"unexpected character {_text_at(lines, line, column)!r}"
     else:
@@ -298,7 +310,7 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     starts = []
     in_long = False
     offset = 0
-    for lineno, line in enumerate(text.splitlines(keepends=True)):
+    for lineno, line in enumerate(source_lines(text, keepends=True)):
         if not in_long and _ITEM_START.match(line):
             starts.append((lineno, offset))
         in_long ^= line.count('"""') % 2 == 1
@@ -334,7 +346,7 @@ def _semantic_diagnostic(path: str, chunk: str, err: VisitError, line_offset: in
         raise inner
     line = getattr(inner.token, "line", None) or 1
     column = getattr(inner.token, "column", None) or 1
-    lines = chunk.splitlines()
+    lines = source_lines(chunk)
     return Diagnostic(path, line + line_offset, column, str(inner), "syntax",
                       lines[line - 1] if line <= len(lines) else None)
 

@@ -18,9 +18,10 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 
+from cplaw import limits
 from cplaw.errors import ProfileError, ProfileIssue
 
 __all__ = [
@@ -149,8 +150,23 @@ def assessment_schema() -> dict[str, Any]:
 
 
 @functools.cache
+def _end_anchored(pattern: str) -> re.Pattern[str]:
+    """``pattern`` with a final ``$`` read as end of text: ``$`` also matches before a last newline,
+    which let ``"2011-02-30\\n"`` pass as a date."""
+    return re.compile(re.sub(r"(?<!\\)\$$", r"\\Z", pattern))
+
+
+def _strict_pattern(validator: Any, pattern: str, instance: object, schema: dict[str, Any]) -> Any:
+    if validator.is_type(instance, "string") and not _end_anchored(pattern).search(instance):  # type: ignore[arg-type]
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_StrictValidator = validators.extend(Draft202012Validator, {"pattern": _strict_pattern})
+
+
+@functools.cache
 def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(_schema(name))
+    return _StrictValidator(_schema(name))
 
 
 @functools.cache
@@ -201,7 +217,26 @@ def _unknown_province(text: object) -> str:
 # ---------------------------------------------------------------------------------------------- parsing
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, reads floats as Decimal and rejects duplicate keys."""
+    """SafeLoader that keeps dates as text, reads floats as Decimal, rejects duplicate keys and aliases
+    (a profile needs none; they make alias bombs and cycles) and nests no deeper than limits.MAX_DEPTH."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"an alias (*{event.anchor}) is not allowed in a profile: write the value out",
+                event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > limits.MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than the limit of {limits.MAX_DEPTH} levels "
+                                "(cplaw.limits.MAX_DEPTH)", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -232,11 +267,25 @@ def _yaml_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
     return number
 
 
+def _yaml_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if len(text.replace("_", "").lstrip("+-")) > limits.MAX_INT_DIGITS + 2:  # room for a 0x/0b/0o prefix
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer longer than the limit of {limits.MAX_INT_DIGITS} digits "
+                        "(cplaw.limits.MAX_INT_DIGITS)", node.start_mark)
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text!r} is not an integer", node.start_mark) from None
+
+
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_constructor("tag:yaml.org,2002:float", _yaml_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:int", _yaml_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
@@ -253,12 +302,22 @@ def _json_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a finite number")
 
 
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > limits.MAX_INT_DIGITS:
+        raise ValueError(f"an integer longer than the limit of {limits.MAX_INT_DIGITS} digits "
+                         "(cplaw.limits.MAX_INT_DIGITS)")
+    return int(text)
+
+
 def _parse(name: str, text: str) -> Any:
     """The document in ``text``: JSON when ``name`` ends .json, else YAML."""
     if name.lower().endswith(".json"):
         try:
-            return json.loads(text, parse_float=Decimal, object_pairs_hook=_json_pairs,
+            return json.loads(text, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=_json_pairs,
                               parse_constant=_json_constant)
+        except RecursionError:
+            raise ProfileError([ProfileIssue("", f"nested deeper than the limit of {limits.MAX_DEPTH} levels "
+                                                 "(cplaw.limits.MAX_DEPTH)")], name) from None
         except json.JSONDecodeError as exc:
             raise ProfileError([ProfileIssue("", f"line {exc.lineno}, column {exc.colno}: {exc.msg}")], name) from None
         except ValueError as exc:
@@ -420,8 +479,20 @@ def _value_issues(doc: dict[str, Any]) -> list[ProfileIssue]:
         for i, item in enumerate(items if isinstance(items, list) else []):
             for field in fields:
                 text = item.get(field) if isinstance(item, dict) else None
-                if isinstance(text, str) and _DATE.fullmatch(text) and _date(text) is None:
+                if not (isinstance(text, str) and _DATE.fullmatch(text)):
+                    continue
+                day = _date(text)
+                if day is None:
                     issues.append(ProfileIssue(f"{section}[{i}].{field}", f"{text} is not a calendar date"))
+                elif not limits.EARLIEST_DATE <= day <= limits.LATEST_DATE:
+                    issues.append(ProfileIssue(f"{section}[{i}].{field}", _out_of_range(text)))
+    for section in ("totals", "energy"):
+        items = doc.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            year = item.get("year") if isinstance(item, dict) else None
+            if (isinstance(year, int) and not isinstance(year, bool)
+                    and not limits.EARLIEST_DATE.year <= year <= limits.LATEST_DATE.year):
+                issues.append(ProfileIssue(f"{section}[{i}].year", _out_of_range(str(year))))
     enterprise = doc.get("enterprise")
     province = enterprise.get("province") if isinstance(enterprise, dict) else None
     if isinstance(province, str) and _province(province) is None:
@@ -432,6 +503,11 @@ def _value_issues(doc: dict[str, Any]) -> list[ProfileIssue]:
     if isinstance(city, str) and known is not None and not municipality and not _known_city(known[0], city):
         issues.append(ProfileIssue("enterprise.city", _unknown_city(known[0], known[1], city)))
     return issues
+
+
+def _out_of_range(text: str) -> str:
+    return (f"{text} is outside the dates cplaw handles ({limits.EARLIEST_DATE.isoformat()} to "
+            f"{limits.LATEST_DATE.isoformat()}, cplaw.limits)")
 
 
 def _num(value: Any) -> Decimal:
@@ -485,12 +561,10 @@ def load_profile(source: str | pathlib.Path, *, text: str | None = None) -> Prof
     """
     name = str(source)
     if text is None:
-        try:
-            text = pathlib.Path(source).read_text("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ProfileError([ProfileIssue("", "the file is not UTF-8 text")], name) from None
-        except OSError as exc:
-            raise ProfileError([ProfileIssue("", f"cannot read the file: {exc.strerror or exc}")], name) from None
+        text = limits.read_text(source)  # InputFileError / LimitError: no such file, a folder, too large…
+    elif len(text) > limits.MAX_FILE_BYTES:
+        raise ProfileError([ProfileIssue("", f"the text is longer than the limit of {limits.MAX_FILE_BYTES:,} "
+                                             "characters (cplaw.limits.MAX_FILE_BYTES)")], name)
     return profile_from_document(_parse(name, text), name)
 
 
@@ -501,6 +575,8 @@ def profile_from_document(doc: Any, source: str = "<document>") -> Profile:
     values are accepted for dates.
     """
     name = source
+    if issues := _shape_issues(doc):
+        raise ProfileError(issues, name)
     doc = _plain(doc)
     if doc is None:
         raise ProfileError([ProfileIssue("", "the profile is empty")], name)
@@ -514,6 +590,64 @@ def profile_from_document(doc: Any, source: str = "<document>") -> Profile:
     if issues := order_issues(profile.events):
         raise ProfileError(_sorted(issues), name)
     return profile
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shape_issues(doc: Any) -> list[ProfileIssue]:
+    """Problems no schema check should meet: nesting, list and string sizes past cplaw.limits, lone
+    surrogates, NaN and infinities, numbers too large to mean anything. Walked without recursion; the
+    first problem found is reported (past it the document may be arbitrarily large)."""
+    stack: list[tuple[list[Any], Any]] = [([], doc)]
+    while stack:
+        parts, value = stack.pop()
+        if problem := _value_problem(value, len(parts)):
+            return [ProfileIssue(_path(parts), problem)]
+        if parts == ["events"] and isinstance(value, (list, tuple)) and len(value) > limits.MAX_EVENTS:
+            return [ProfileIssue("events", f"{len(value):,} events, more than the limit of {limits.MAX_EVENTS:,} "
+                                           "(cplaw.limits.MAX_EVENTS)")]
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and (problem := _value_problem(key, 0)):
+                    return [ProfileIssue(_path([*parts, key[:40]]), f"field name: {problem}")]
+                stack.append(([*parts, key if isinstance(key, str) else str(key)], item))
+        elif isinstance(value, (list, tuple)):
+            stack.extend(([*parts, i], item) for i, item in enumerate(value))
+    return []
+
+
+def _value_problem(value: Any, depth: int) -> str | None:
+    """Why one value is beyond what a profile may hold, or None."""
+    if isinstance(value, (dict, list, tuple)):
+        if depth >= limits.MAX_DEPTH:
+            return f"nested deeper than the limit of {limits.MAX_DEPTH} levels (cplaw.limits.MAX_DEPTH)"
+        if len(value) > limits.MAX_ITEMS:
+            return (f"{len(value):,} entries, more than the limit of {limits.MAX_ITEMS:,} "
+                    "(cplaw.limits.MAX_ITEMS)")
+    elif isinstance(value, str):
+        if len(value) > limits.MAX_STRING:
+            return (f"a text of {len(value):,} characters, longer than the limit of {limits.MAX_STRING:,} "
+                    "(cplaw.limits.MAX_STRING)")
+        if _SURROGATE.search(value):
+            return "not valid Unicode text (it holds a lone surrogate such as \\ud800)"
+    elif isinstance(value, bool):
+        return None
+    elif isinstance(value, int):
+        if value.bit_length() > limits.MAX_INT_DIGITS * 10 // 3 + 1:
+            return (f"an integer longer than the limit of {limits.MAX_INT_DIGITS} digits "
+                    "(cplaw.limits.MAX_INT_DIGITS)")
+    elif isinstance(value, (float, Decimal)):
+        number = Decimal(repr(value)) if isinstance(value, float) else value
+        if not number.is_finite():
+            return f"{value} is not a finite number"
+        if number and not -limits.MAX_NUMBER_EXPONENT <= number.adjusted() < limits.MAX_NUMBER_EXPONENT:
+            return (f"the number {value} is beyond the limit of 10^±{limits.MAX_NUMBER_EXPONENT} "
+                    "(cplaw.limits.MAX_NUMBER_EXPONENT)")
+        if len(number.as_tuple().digits) > 2 * limits.MAX_NUMBER_EXPONENT:
+            return (f"a number of more than {2 * limits.MAX_NUMBER_EXPONENT} digits "
+                    "(cplaw.limits.MAX_NUMBER_EXPONENT)")
+    return None
 
 
 def _plain(value: Any) -> Any:
