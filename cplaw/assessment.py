@@ -103,6 +103,7 @@ class AssessmentBuilder:
             "evaluations": self.evaluations(),
             "titles": self.titles(),
         }
+        _mark_undetermined(doc)
         doc["notes"] = self.notes(doc)
         return doc
 
@@ -275,3 +276,12 @@ def _undetermined(item: dict[str, Any], nominal: _dt.date, done: _dt.date | None
     if len(possible) > 1 and item["status"] in possible:
         item["status"] = "undetermined"
         item["possible_statuses"] = possible
+
+
+def _mark_undetermined(doc: dict[str, Any]) -> None:
+    """A breach (and what follows from it) of a duty whose status is undetermined exists only under some of the
+    year's possible arrangements: it says so (``turns_on_arrangement``) rather than standing as certain."""
+    open_ = {(o["duty"], o["round"]) for o in doc["obligations"] if o["status"] == "undetermined"}
+    for item in doc["violations"] + doc["sanctions"]:
+        if (item["duty"], item["round"]) in open_:
+            item["turns_on_arrangement"] = True

@@ -152,6 +152,7 @@ def render_assessment(doc: dict[str, Any], lang: str = "en") -> str:
     if doc["violations"]:
         lines += ["", "违法：" if zh else "Breaches:"]
         lines += [f"  [{v['instrument']}] {v['duty']} since {v['since']}" + (f" until {v['until']}" if v.get("until") else "")
+                  + (" [only if the year's holiday arrangement makes it late]" if v.get("turns_on_arrangement") else "")
                   for v in doc["violations"]]
     if doc["sanctions"]:
         lines += ["", "法律责任：" if zh else "Sanctions:"]

@@ -133,3 +133,21 @@ def test_cli_calendar(capsys: pytest.CaptureFixture[str]) -> None:
     assert "全国年节及纪念日放假办法（2024年修订）" in out and "2027-02-05 春节" in out and "调休" in out
     assert main(["calendar", "--year", "2027", "--dir", str(DATA / "bad")]) == 1
     assert "cplaw: " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["90-report-due-on-chuxi-2027", "91-report-in-chunjie-shuffle-2027",
+                                  "92-disclosure-due-on-yuandan-2027"])
+def test_calendar_scenarios_fit_the_schema(name: str) -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from cplaw import RuleBase
+    scenario = yaml.safe_load((Path(__file__).parent / "scenarios" / "versions" / f"{name}.yaml").read_text("utf-8"))
+    doc = RuleBase.load().assess(scenario["profile"], str(scenario["as_of"])).data
+    schema = json.loads((Path(__file__).parents[1] / "facts" / "schema" / "assessment.schema.json").read_text("utf-8"))
+    jsonschema.validate(json.loads(json.dumps(doc)), schema)
+    report = next(o for o in doc["obligations"] if o["duty"] in ("submit_report", "publish_emissions")
+                  and o["due_nominal"].startswith("2027"))
+    assert "放假办法" in report["nominal_reason"] and "民法典 art. 203" in report["nominal_reason"]
