@@ -10,10 +10,11 @@ import datetime as _dt
 from collections.abc import Callable
 from typing import Any
 
+from . import calendar as holidays
 from . import ir
 from .engine import Session
 from .labels import LANGS, label
-from .periods import calendar_covers, rest_day_name
+from .periods import calendar_covers, calendar_note, rest_day_name
 
 FORMAT = "cplaw.assessment/1"
 
@@ -110,6 +111,7 @@ class AssessmentBuilder:
             "evaluations": self.evaluations(),
             "titles": self.titles(),
         }
+        _mark_undetermined(doc)
         doc["notes"] = self.notes(doc)
         return doc
 
@@ -137,10 +139,10 @@ class AssessmentBuilder:
             if (duty, round_) in self.done:
                 item["done"] = iso_date(self.done[(duty, round_)])
             if due != nominal:
-                item["nominal_reason"] = f"{nominal.isoformat()} is a rest day ({rest_day_name(nominal)}): 民法典 art. 203"
+                item["nominal_reason"] = _nominal_reason(nominal)
             if not (calendar_covers(nominal) and calendar_covers(due)):
-                item["calendar_note"] = (f"the official holiday calendar for {nominal.year} is not known: only Saturdays "
-                                         "and Sundays were treated as rest days, so the day may still move")
+                item["calendar_note"] = calendar_note(str(nominal.year))
+                _undetermined(item, nominal, self.done.get((duty, round_)), self.as_of)
             items.append(item)
         items.sort(key=lambda o: (o["round"], o["due"], o["duty"], o["jurisdiction"]))
         _mark_binds_first(items)
@@ -257,3 +259,37 @@ class AssessmentBuilder:
                               "text": f"{inst.title} ({inst_id}) is cited from a {inst.status} text: "
                                       f"{inst.note or 'not checked against an official copy'}"})
         return notes
+
+
+def _nominal_reason(nominal: _dt.date) -> str:
+    """Why a last day moved: 民法典 art. 203, and 放假办法 art. 2 (its version) where a festival is the cause."""
+    name = rest_day_name(nominal)
+    reason = f"{nominal.isoformat()} is a rest day ({name}): 民法典 art. 203"
+    version = holidays.version_for(nominal.year)
+    if name != "weekend" and version is not None:
+        reason += f"; {version.title} art. 2"
+    return reason
+
+
+def _undetermined(item: dict[str, Any], nominal: _dt.date, done: _dt.date | None, as_of: _dt.date) -> None:
+    """Where the unknown 调休 could put the last day on either side of the act (or of the as-of day), the
+    status turns on the year's arrangement: ``undetermined``, with the possible statuses and last days."""
+    earliest, latest = holidays.possible_last_days(nominal)
+    item["due_range"] = {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
+    def status(last: _dt.date) -> str:
+        if done is not None and done <= as_of:
+            return "met" if done <= last else "late"
+        return "pending" if as_of <= last else "overdue"
+    possible = sorted({status(earliest), status(latest)})
+    if len(possible) > 1 and item["status"] in possible:
+        item["status"] = "undetermined"
+        item["possible_statuses"] = possible
+
+
+def _mark_undetermined(doc: dict[str, Any]) -> None:
+    """A breach (and what follows from it) of a duty whose status is undetermined exists only under some of the
+    year's possible arrangements: it says so (``turns_on_arrangement``) rather than standing as certain."""
+    open_ = {(o["duty"], o["round"]) for o in doc["obligations"] if o["status"] == "undetermined"}
+    for item in doc["violations"] + doc["sanctions"]:
+        if (item["duty"], item["round"]) in open_:
+            item["turns_on_arrangement"] = True

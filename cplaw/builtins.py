@@ -7,10 +7,12 @@ answers silently.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import calendar as holidays
 from . import ir, periods
 
 CIVIL_CODE = "CN-CC-2020"
@@ -38,6 +40,17 @@ BUILTINS: dict[str, Builtin] = {
                 "次日", "the day after"),
     ]
 }
+
+def effective_cites(nominal: _dt.date) -> tuple[tuple[str, str, int | None], ...]:
+    """What a last day's move (or its uncertainty) rests on: 民法典 art. 203, and art. 2 of the 放假办法 version in
+    force that year where a festival day moved it or where the year's arrangement is unknown."""
+    cites = BUILTINS["effective"].cites
+    version = holidays.version_for(nominal.year)
+    festival = periods.rest_day_name(nominal) not in (None, "weekend")
+    if version is not None and (festival or not periods.calendar_covers(nominal)):
+        cites += ((f"CN-HOL-{version.id}", "2", None),)
+    return cites
+
 
 # `Date + Period` is calendar arithmetic on the law's terms: arts. 201 and 202.
 ADD_PERIOD = Builtin("add_period", ("date", "period"), "date", periods.add_period,

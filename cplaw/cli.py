@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="scenario folder to run (default: tests/scenarios, where it exists)")
     cover.add_argument("--format", choices=["text", "json"], default="text")
 
+    cal = sub.add_parser("calendar", help="a year's statutory rest days: what is known and from where")
+    cal.add_argument("--year", type=int, required=True)
+    cal.add_argument("--dir", help="also read the arrangement files (YYYY.yaml) in this directory")
+    cal.add_argument("--format", choices=["text", "json"], default="text")
+
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
     return parser
@@ -105,6 +110,8 @@ def _quiet_stdout() -> None:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return _check(args.path)
+    if args.command == "calendar":
+        return _calendar(args)
     rules = RuleBase.load()
     if args.command == "law":
         table = rules.law(args.as_of)
@@ -164,10 +171,14 @@ def render_assessment(doc: dict[str, Any], lang: str = "en") -> str:
             done = f", done {o['done']}" if o.get("done") else ""
             first = " (binds first)" if o.get("binds_first") and o["status"] in ("overdue", "pending") else ""
             first += " [holiday calendar unknown for that year]" if o.get("calendar_note") else ""
+            if o.get("possible_statuses"):
+                first += (f" [turns on the year's holiday arrangement: {' or '.join(o['possible_statuses'])}; "
+                          f"last day {o['due_range']['earliest']} … {o['due_range']['latest']}]")
             lines.append(f"  [{o['instrument']}] {o['duty']}: due {o['due']}{moved} — {o['status']}{done}{first}")
     if doc["violations"]:
         lines += ["", "违法：" if zh else "Breaches:"]
         lines += [f"  [{v['instrument']}] {v['duty']} since {v['since']}" + (f" until {v['until']}" if v.get("until") else "")
+                  + (" [only if the year's holiday arrangement makes it late]" if v.get("turns_on_arrangement") else "")
                   for v in doc["violations"]]
     if doc["sanctions"]:
         lines += ["", "法律责任：" if zh else "Sanctions:"]
@@ -182,6 +193,17 @@ def render_assessment(doc: dict[str, Any], lang: str = "en") -> str:
         lines += ["", "说明：" if zh else "Notes:"]
         lines += [f"  [{n['kind']}] {n['text']}" for n in doc["notes"]]
     return "\n".join(lines)
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    from . import calendar as holidays
+    from .periods import use_arrangements
+    if args.dir:
+        added = holidays.load_arrangements(pathlib.Path(args.dir))
+        use_arrangements({**holidays.load_arrangements(), **added})
+    report = holidays.describe(args.year)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.format == "json" else holidays.render(report))
+    return 0
 
 
 def render_law(table: dict[str, Any]) -> str:

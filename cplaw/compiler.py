@@ -153,6 +153,9 @@ def _binds(lit: ir.Literal, bound: list[str]) -> list[str]:
 
 def first_day_of_law(program: ir.Program) -> _dt.date | None:
     """The earliest day on which a national cleaner-production instrument is in force (a provincial text
-    made before the Law, such as Guangdong's of 2001, does not bring it forward)."""
-    days = [i.in_force_from for i in program.instruments.values() if not i.general and i.jurisdiction == "CN"]
+    made before the Law, such as Guangdong's of 2001, does not bring it forward; nor does a text no rule encodes,
+    such as the 放假办法 of 1999 the calendar cites)."""
+    encoded = {r.instrument for r in program.rules.values()}
+    days = [i.in_force_from for i in program.instruments.values()
+            if not i.general and i.jurisdiction == "CN" and i.id in encoded]
     return min(days) if days else None

@@ -6,8 +6,9 @@
 - art. 203: a last day that is a statutory rest day (法定休假日) moves to the day after the rest ends,
   i.e. the next working day. Make-up working days (调休上班) are working days.
 
-The calendar is the ``chinesecalendar`` package (State Council notices). Outside the years it covers,
-only weekends are rest days, and every result says so in its ``calendar_note``.
+The calendar is :mod:`cplaw.calendar`: an arrangement data file or the ``chinesecalendar`` package (State
+Council notices) where the year's arrangement is known; otherwise the festival days of the 放假办法 version in
+force (art. 2) and weekends, and every result says that only the 调休 shuffle is unknown (``calendar_note``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-import chinese_calendar
+from . import calendar as holidays
 
 UNITS = {"day": "day", "days": "day", "workday": "workday", "workdays": "workday",
          "month": "month", "months": "month", "year": "year", "years": "year"}
@@ -51,31 +52,17 @@ def parse_period(text: str) -> Period:
 
 def calendar_covers(day: _dt.date) -> bool:
     """Whether the official holiday calendar is known for ``day``'s year."""
-    try:
-        chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return False
-    return True
+    return holidays.known(day)
 
 
-@lru_cache(maxsize=8192)
 def is_working_day(day: _dt.date) -> bool:
-    """Official working day; weekends only where the calendar does not cover the year."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
+    """Official working day; where the arrangement is unknown, a day that is no art. 2 festival nor weekend."""
+    return not holidays.is_rest(day)
 
 
 def rest_day_name(day: _dt.date) -> str | None:
     """Why ``day`` is not a working day: the holiday's name, ``weekend``, or None for a working day."""
-    if is_working_day(day):
-        return None
-    if calendar_covers(day):
-        _, name = chinese_calendar.get_holiday_detail(day)
-        if name:
-            return str(name)
-    return "weekend"
+    return holidays.rest_name(day)
 
 
 def add_months(start: _dt.date, months: int) -> _dt.date:
@@ -110,6 +97,20 @@ def effective_last_day(nominal: _dt.date) -> _dt.date:
     return day
 
 
+def use_arrangements(arrangements: dict) -> None:
+    """Read the given annual arrangements (already loaded and checked) from now on."""
+    holidays.use_arrangements(arrangements)
+    add_period.cache_clear()
+    effective_last_day.cache_clear()
+
+
+def calendar_note(years: str) -> str:
+    """What a deadline in a year without a known arrangement rests on, and what stays unknown."""
+    return (f"the official holiday arrangement for {years} is not known: the festival days of the 全国年节及纪念日放假办法 "
+            "version in force (art. 2) and Saturdays and Sundays were treated as rest days; only the 调休 shuffle "
+            "(make-up working days, days joined to a festival) is unknown, so the last day may still move")
+
+
 def day_after(day: _dt.date) -> _dt.date:
     """The first day after ``day`` (a breach begins the day after the last day)."""
     return day + _dt.timedelta(days=1)
@@ -134,7 +135,6 @@ class Deadline:
         note = None
         if uncovered:
             years = ", ".join(sorted({str(d.year) for d in uncovered}))
-            note = (f"the official holiday calendar is not known for {years}: "
-                    "only Saturdays and Sundays were treated as rest days")
+            note = calendar_note(years)
         return cls(start, period, nominal, effective,
                    rest_day_name(nominal) if effective != nominal else None, note)

@@ -22,10 +22,10 @@ import networkx as nx
 
 from .. import ir
 from ..assessment import citation
-from ..builtins import ADD_PERIOD, BUILTINS, evaluate
+from ..builtins import ADD_PERIOD, BUILTINS, effective_cites, evaluate
 from ..engines import EngineSession
 from ..facts_mapping import field_path
-from ..periods import Deadline, rest_day_name
+from ..periods import Deadline, calendar_covers, calendar_note, rest_day_name
 
 
 def value_text(value: Any) -> str:
@@ -185,12 +185,13 @@ class Explainer:
             attrs = {"kind": "period", "text": f"effective({value_text(nominal)}) = {value_text(effective)}",
                      "nominal": value_text(nominal), "effective": value_text(effective),
                      "moved_because": rest_day_name(nominal) if effective != nominal else None,
-                     "cites": self._builtin_cites(BUILTINS["effective"])}
+                     "calendar_note": None if calendar_covers(nominal) else calendar_note(str(nominal.year)),
+                     "cites": self._builtin_cites(BUILTINS["effective"], effective_cites(nominal))}
         self.graph.add_node(node_id, **attrs)
         return node_id
 
-    def _builtin_cites(self, builtin) -> list[dict[str, Any]]:
-        refs = [ir.ArticleRef(inst, art, para) for inst, art, para in builtin.cites]
+    def _builtin_cites(self, builtin, cites=None) -> list[dict[str, Any]]:
+        refs = [ir.ArticleRef(inst, art, para) for inst, art, para in (cites or builtin.cites)]
         return [citation(self.program, r) for r in refs if r.key in self.program.articles]
 
     def why(self, atom: ir.Atom) -> nx.DiGraph:
