@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 
 from .api import RuleBase
+from .batch import BatchItem, with_progress
+from .errors import CplawError
 
 
 def inventory() -> list[dict[str, Any]]:
@@ -17,26 +19,32 @@ def inventory() -> list[dict[str, Any]]:
     return yaml.safe_load(resources.files("cplaw.facts").joinpath("inventory.yaml").read_text("utf-8"))
 
 
-def exercised(rules: RuleBase, scenarios: pathlib.Path) -> dict[str, list[str]]:
-    """Instrument id → the scenario files (by name) in which at least one of its rules fired."""
-    found: dict[str, list[str]] = {}
+def exercised(rules: RuleBase, scenarios: pathlib.Path, progress: bool = False) -> dict[str, list[str]]:
+    """Instrument id → the scenario files (by name) in which at least one of its rules fired; with
+    ``progress``, a progress bar on a terminal."""
+    items = []
     for path in sorted(scenarios.glob("**/[0-9]*.yaml")):
-        scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if "expect_error" in scenario:
-            continue
-        result = rules.assess(scenario["profile"], str(scenario["as_of"]), scenario.get("options", ()))
+        scenario = yaml.load(path.read_text(encoding="utf-8"), getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if "expect_error" not in scenario:
+            items.append(BatchItem(f"{path.parent.name}/{path.stem}", scenario["profile"],
+                                   as_of=str(scenario["as_of"]), options=tuple(scenario.get("options", ()))))
+    results = rules.assess_many(items)
+    found: dict[str, list[str]] = {}
+    for name, result in with_progress(results, len(items), "scenarios") if progress else results:
+        if isinstance(result, Exception):
+            raise CplawError(f"scenario {name}: {result}")
         fired = {rules.program.rules[r].instrument for r in result.session.rules_that_fired()}
         for inst in sorted(i for i in fired if i):
-            found.setdefault(inst, []).append(f"{path.parent.name}/{path.stem}")
+            found.setdefault(inst, []).append(name)
     return found
 
 
-def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None) -> dict[str, Any]:
+def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None, progress: bool = False) -> dict[str, Any]:
     """Every inventory entry with what encodes it and what exercises it; then encoded texts outside the
     inventory; and the entries that are neither encoded nor explained."""
     program = rules.program
     by_entry = {i.inventory: i for i in program.instruments.values() if i.inventory}
-    runs = exercised(rules, scenarios) if scenarios is not None and scenarios.is_dir() else {}
+    runs = exercised(rules, scenarios, progress) if scenarios is not None and scenarios.is_dir() else {}
     rows = []
     for entry in inventory():
         inst = by_entry.get(entry["id"])

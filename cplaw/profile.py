@@ -15,13 +15,15 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
 
 from cplaw.errors import ProfileError, ProfileIssue
+
+if TYPE_CHECKING:  # jsonschema loads when the first profile is checked
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "Emission", "Energy", "Enterprise", "Event", "Profile", "Substance", "Total",
@@ -150,13 +152,21 @@ def assessment_schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator(name: str) -> Draft202012Validator:
+    """The schema's validator, built once per process."""
+    from jsonschema import Draft202012Validator
     return Draft202012Validator(_schema(name))
+
+
+def _package_yaml(name: str) -> Any:
+    """A YAML table shipped in cplaw.facts, read with libyaml where PyYAML has it (several times faster)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(resources.files("cplaw.facts").joinpath(name).read_text("utf-8"), loader)
 
 
 @functools.cache
 def _provinces() -> tuple[tuple[str, str, str], ...]:
     """(code, full name, short name) of the 31 provincial-level divisions, from facts/provinces.yaml."""
-    rows = yaml.load(resources.files("cplaw.facts").joinpath("provinces.yaml").read_text("utf-8"), _Loader)
+    rows = _package_yaml("provinces.yaml")
     return tuple((str(r["code"]), r["name"], r["short"]) for r in rows)
 
 
@@ -171,7 +181,7 @@ def _province(text: str) -> tuple[str, str] | None:
 @functools.lru_cache(maxsize=1)
 def _cities() -> dict[str, tuple[str, ...]]:
     """Province code → its city names (facts/cities.yaml)."""
-    doc = yaml.safe_load(resources.files("cplaw.facts").joinpath("cities.yaml").read_text("utf-8"))
+    doc = _package_yaml("cities.yaml")
     return {str(code): tuple(names) for code, names in doc.items()}
 
 
@@ -253,9 +263,9 @@ def _json_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a finite number")
 
 
-def _parse(name: str, text: str) -> Any:
-    """The document in ``text``: JSON when ``name`` ends .json, else YAML."""
-    if name.lower().endswith(".json"):
+def _parse(name: str, text: str, as_json: bool = False) -> Any:
+    """The document in ``text``: JSON when ``name`` ends .json (or ``as_json``), else YAML."""
+    if as_json or name.lower().endswith(".json"):
         try:
             return json.loads(text, parse_float=Decimal, object_pairs_hook=_json_pairs,
                               parse_constant=_json_constant)
@@ -312,6 +322,7 @@ def _describe(value: object) -> str:
 
 def _allowed_fields(schema: dict[str, Any], instance: object) -> list[str]:
     """Fields ``schema`` allows on ``instance``: its properties less those an applicable if/then forbids."""
+    from jsonschema import Draft202012Validator
     allowed = list(schema.get("properties", {}))
     for rule in schema.get("allOf", []):
         if "if" in rule and Draft202012Validator(rule["if"]).is_valid(instance):
@@ -352,6 +363,7 @@ def _explain(error: ValidationError, root: object) -> list[ProfileIssue]:
     parts, value, keyword, arg = list(error.absolute_path), error.instance, error.validator, error.validator_value
     where = _path(parts)
     if keyword in ("oneOf", "anyOf"):
+        from jsonschema.exceptions import best_match
         best = best_match([error])
         if best is not error:
             return _explain(best, root)
@@ -477,11 +489,11 @@ def _build(doc: dict[str, Any], source: str) -> Profile:
     )
 
 
-def load_profile(source: str | pathlib.Path, *, text: str | None = None) -> Profile:
+def load_profile(source: str | pathlib.Path, *, text: str | None = None, as_json: bool = False) -> Profile:
     """Read, check and convert a profile; raise one ProfileError listing every problem.
 
     ``source`` is the file to read, or, when ``text`` is given, only the name used in messages. A name
-    ending ``.json`` is read as JSON, anything else as YAML.
+    ending ``.json`` (or any, with ``as_json``) is read as JSON, anything else as YAML.
     """
     name = str(source)
     if text is None:
@@ -491,7 +503,7 @@ def load_profile(source: str | pathlib.Path, *, text: str | None = None) -> Prof
             raise ProfileError([ProfileIssue("", "the file is not UTF-8 text")], name) from None
         except OSError as exc:
             raise ProfileError([ProfileIssue("", f"cannot read the file: {exc.strerror or exc}")], name) from None
-    return profile_from_document(_parse(name, text), name)
+    return profile_from_document(_parse(name, text, as_json), name)
 
 
 def profile_from_document(doc: Any, source: str = "<document>") -> Profile:
