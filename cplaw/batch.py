@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from . import errors
 from .api import Assessment, parse_as_of
 from .errors import CplawError, ProfileError, ProfileIssue
-from .profile import Profile, load_profile
+from .profile import Profile, load_profile, profile_from_document
 
 if TYPE_CHECKING:
     from .api import ProfileInput, RuleBase
@@ -87,7 +87,7 @@ def json_lines(stream: Iterable[str]) -> Iterator[BatchItem]:
     """One item per non-blank line of a JSON Lines stream."""
     for number, line in enumerate(stream, 1):
         if line.strip():
-            yield BatchItem(f"<stdin>:{number}", text=line)
+            yield BatchItem(f"<stdin>:{number}", text=line.rstrip("\r\n"))
 
 
 def batch_is(arguments: list[str]) -> bool:
@@ -111,7 +111,12 @@ def assess_many(rules: RuleBase, profiles: Iterable[ProfileInput | BatchItem], a
 
 
 def _assess(rules: RuleBase, item: BatchItem, as_of: Any, options: tuple[str, ...]) -> Assessment:
-    profile = load_profile(f"{item.name}", text=item.text, as_json=True) if item.text is not None else item.profile
+    """One item's assessment; a profile given as text or as a dict is checked under the item's name."""
+    profile = item.profile
+    if item.text is not None:
+        profile = load_profile(item.name, text=item.text, as_json=True)
+    elif isinstance(profile, dict):
+        profile = profile_from_document(profile, item.name)
     return rules.assess(profile, item.as_of if item.as_of is not None else as_of,
                         item.options if item.options is not None else options)
 
