@@ -156,3 +156,17 @@ def test_coverage_runs_the_scenarios_through_assess_many(rules, monkeypatch, tmp
     assert [item.name for item in batches[0]] == [f"{tmp_path.name}/02-law-only-double-exceed",
                                                   f"{tmp_path.name}/03-law-only-toxic"]  # 01 expects an error
     assert found["CN-CPPL-2002"] == [item.name for item in batches[0]]
+
+
+def test_the_fast_yaml_parser_reads_profiles_as_the_reference_one_does() -> None:
+    """Profiles are read with libyaml where it is present; the pure-Python parser stays the reference (and
+    words the errors). Every shipped profile and scenario file reads alike through both."""
+    from cplaw.profile import _FastLoader, _Loader
+    here = pathlib.Path(__file__).parent
+    paths = [*EXAMPLES.glob("*.yaml"), *here.glob("scenarios/**/*.yaml")]
+    assert len(paths) > 100
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, _FastLoader) == yaml.load(text, _Loader), path
+    with pytest.raises(yaml.YAMLError, match="duplicate key"):
+        yaml.load("a: 1\na: 2\n", _FastLoader)
