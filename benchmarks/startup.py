@@ -2,7 +2,7 @@
 the commands run in turn, round after round, so a noisy machine slows each of them alike.
 
 - a bare interpreter, and one that imports the project's dependencies alone (every package pyproject.toml
-  lists) — the floor a `cplaw` process is compared with;
+  lists) — the floor a `cplaw` process is compared with — and those of them `cplaw assess` imports;
 - a whole `cplaw assess facts/examples/dongguan-dyeing.yaml --as-of 2010-04-01` process, with the compiled
   rule base in the cache, and with the cache off (CPLAW_NO_CACHE=1: it compiles, as every process did before);
 - optionally the same command of another installation (``--before PATH/TO/cplaw``), side by side;
@@ -27,6 +27,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXAMPLE = str(ROOT / "facts" / "examples" / "dongguan-dyeing.yaml")
 DEPENDENCIES = "import pyDatalog.pyEngine, lark, networkx, yaml, jsonschema, chinese_calendar, platformdirs, rich"
+ASSESS_NEEDS = "import pyDatalog.pyEngine, yaml, jsonschema, chinese_calendar"  # what `cplaw assess` imports
 
 
 def cplaw_command() -> list[str]:
@@ -87,6 +88,7 @@ def main() -> None:
     commands = {
         "python -c pass": ([sys.executable, "-c", "pass"], env, None),
         "python: import the dependencies alone": ([sys.executable, "-c", DEPENDENCIES], env, None),
+        "python: import those assess uses": ([sys.executable, "-c", ASSESS_NEEDS], env, None),
         "cplaw assess (compiled rule base cached)": (cplaw + assess, env, None),
         "cplaw assess (cache off: compiles)": (cplaw + assess, no_cache, None),
     }
