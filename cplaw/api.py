@@ -170,7 +170,6 @@ class RuleBase:
             data = AssessmentBuilder(self.program, session, prof.enterprise.id, day, facts.ignored).build()
         return Assessment(data, prof, session)
 
-
     def assess_many(self, profiles: Iterable[ProfileInput | BatchItem], as_of: _dt.date | str | None = None,
                     options: tuple[str, ...] | list[str] = (), jobs: int = 1,
                     ) -> Iterator[tuple[str, Assessment | CplawError]]:

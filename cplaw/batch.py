@@ -184,8 +184,15 @@ def _result(outcome: tuple[str, Any]) -> Assessment | CplawError:
 
 def _over_processes(rules: RuleBase, items: Iterable[BatchItem], as_of: Any, options: tuple[str, ...],
                     jobs: int) -> Iterator[tuple[str, Assessment | CplawError]]:
+    """The workers start here, before the caller iterates (and perhaps starts a progress bar's thread)."""
     from concurrent.futures import ProcessPoolExecutor
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(_recipe(rules),))
+    pool.submit(int).result()
+    return _stream(pool, items, as_of, options, jobs)
+
+
+def _stream(pool: Any, items: Iterable[BatchItem], as_of: Any, options: tuple[str, ...],
+            jobs: int) -> Iterator[tuple[str, Assessment | CplawError]]:
     pending: deque = deque()
     try:
         for item in items:

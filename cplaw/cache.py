@@ -278,8 +278,11 @@ def write(path: Path, key: str, value: Any) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    for old in sorted(cache_files(), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]:
-        old.unlink(missing_ok=True)
+    try:  # the oldest beyond KEEP go; another process may be pruning too
+        for old in sorted(cache_files(), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def cached(files: list[tuple[str, str]], build: Callable[[], Any]) -> Any:
@@ -292,7 +295,7 @@ def cached(files: list[tuple[str, str]], build: Callable[[], Any]) -> Any:
     path = folder / f"{PREFIX}{key[:32]}.json"
     try:
         return read(path, key)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
     except CacheError as err:
         _notice(f"the compiled rule base in {path} was not usable ({err}); compiling it again")
