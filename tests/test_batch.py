@@ -65,8 +65,9 @@ def test_a_worker_assessment_says_how_to_explain_it(rules) -> None:
         result.explain("mandatory(toxic)")
 
 
-def test_workers_use_the_callers_rule_base(tmp_path) -> None:
+def test_workers_use_the_callers_rule_base(tmp_path, monkeypatch) -> None:
     """A rule base loaded from a path (here: the packaged rules without Guangdong's) is the one workers use."""
+    monkeypatch.setenv("CPLAW_CACHE_DIR", str(tmp_path / "cache"))  # not the user's cache
     packaged = pathlib.Path(__file__).parent.parent / "cplaw" / "rules"
     shutil.copytree(packaged, tmp_path / "rules", ignore=shutil.ignore_patterns("gd", "__pycache__"))
     rules = RuleBase.load(tmp_path / "rules")
