@@ -39,8 +39,12 @@ class BatchItem:
     options: tuple[str, ...] | None = None
 
 
+@dataclass
 class DetachedAssessment(Assessment):
-    """An assessment made in a worker process: its document and profile, without the engine session."""
+    """An assessment made in a worker process: its document, its profile and the rules that fired there,
+    without the engine session."""
+
+    rules_fired: frozenset[str] = frozenset()
 
     def explain(self, query: Any) -> Any:
         raise CplawError(f"{self.profile.source} was assessed in a worker process (jobs > 1); "
@@ -167,13 +171,13 @@ def _work(item: BatchItem, as_of: Any, options: tuple[str, ...]) -> tuple[str, A
         return "profile-error", ([(i.path, i.message) for i in err.issues], err.source)
     except CplawError as err:
         return "error", (type(err).__name__, str(err))
-    return "ok", (result.data, result.profile)
+    return "ok", (result.data, result.profile, frozenset(result.session.rules_that_fired()))
 
 
 def _result(outcome: tuple[str, Any]) -> Assessment | CplawError:
     kind, value = outcome
     if kind == "ok":
-        return DetachedAssessment(value[0], value[1], None)  # type: ignore[arg-type]
+        return DetachedAssessment(value[0], value[1], None, value[2])  # type: ignore[arg-type]
     if kind == "profile-error":
         issues, source = value
         return ProfileError([ProfileIssue(path, message) for path, message in issues], source)

@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     cover.add_argument("--scenarios", default="tests/scenarios",
                        help="scenario folder to run (default: tests/scenarios, where it exists)")
     cover.add_argument("--format", choices=["text", "json"], default="text")
+    cover.add_argument("--jobs", type=int, default=1, metavar="N", help="run the scenarios over N processes")
 
     cache = sub.add_parser("cache", help="where the compiled rule base is cached; --clear empties the cache")
     cache.add_argument("--clear", action="store_true")
@@ -103,7 +104,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "coverage":
         from .coverage import coverage, render
-        report = coverage(rules, pathlib.Path(args.scenarios), progress=True)
+        report = coverage(rules, pathlib.Path(args.scenarios), progress=True, jobs=args.jobs)
         print(json.dumps(report, ensure_ascii=False, indent=2) if args.format == "json" else render(report))
         return 1 if report["unencoded_without_reason"] else 0
     if args.command == "options":

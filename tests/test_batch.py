@@ -157,6 +157,7 @@ def test_coverage_runs_the_scenarios_through_assess_many(rules, monkeypatch, tmp
     assert [item.name for item in batches[0]] == [f"{tmp_path.name}/02-law-only-double-exceed",
                                                   f"{tmp_path.name}/03-law-only-toxic"]  # 01 expects an error
     assert found["CN-CPPL-2002"] == [item.name for item in batches[0]]
+    assert exercised(rules, tmp_path, jobs=2) == found  # the rules that fired come back from the workers
 
 
 def test_the_fast_yaml_parser_reads_profiles_as_the_reference_one_does() -> None:
