@@ -104,14 +104,14 @@ def assess_many(rules: RuleBase, profiles: Iterable[ProfileInput | BatchItem], a
     """(name, assessment or error) per profile, in input order; see RuleBase.assess_many."""
     if jobs < 1:
         raise CplawError(f"jobs: {jobs} is not a number of processes (1 or more)")
-    parse_as_of(as_of)  # a bad date or option is the whole batch's error, raised before any work
+    day = parse_as_of(as_of)  # one date for the whole batch (today, if none); a bad one fails it at once
     unknown = [name for name in options if name not in rules.options()]
     if unknown:
         raise CplawError(f"unknown option {', '.join(map(repr, unknown))}; options: "
                          f"{', '.join(sorted(rules.options())) or 'none'}")
     items = items_of(profiles)
-    return _in_process(rules, items, as_of, options) if jobs == 1 else _over_processes(rules, items, as_of,
-                                                                                        options, jobs)
+    return _in_process(rules, items, day, options) if jobs == 1 else _over_processes(rules, items, day,
+                                                                                      options, jobs)
 
 
 def _assess(rules: RuleBase, item: BatchItem, as_of: Any, options: tuple[str, ...]) -> Assessment:
