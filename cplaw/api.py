@@ -14,10 +14,7 @@ import pathlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-import networkx as nx
-from lark.exceptions import LarkError
+from typing import TYPE_CHECKING, Any
 
 from . import ir
 from .assessment import AssessmentBuilder, iso_date
@@ -28,8 +25,14 @@ from .engines.bottomup import prepare
 from .errors import AsOfError, CplawError
 from .facts_mapping import base_facts, rule_base_facts
 from .limits import check_date
-from .parser import parse_query
 from .profile import Profile, load_profile, profile_from_document
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    import networkx as nx
+
+    from .batch import BatchItem
 
 ProfileInput = Profile | dict | str | pathlib.Path
 
@@ -78,6 +81,9 @@ def query_atom(query: str | ir.Atom, program: ir.Program) -> ir.Atom:
     if isinstance(query, ir.Atom):
         atom = query
     else:
+        from lark.exceptions import LarkError
+
+        from .parser import parse_query
         try:
             atom = parse_query(query if "(" in query else f"{query}()")
         except LarkError:
@@ -96,17 +102,34 @@ def query_atom(query: str | ir.Atom, program: ir.Program) -> ir.Atom:
 class RuleBase:
     """A compiled rule base; load once, assess many enterprises (each in its own engine context)."""
 
-    def __init__(self, program: ir.Program):
+    def __init__(self, program: ir.Program, facts: dict[str, list] | None = None):
         self.program = program
         self.first_day = first_day_of_law(program)
         self._options = program.options()
-        self._rule_base_facts = rule_base_facts(program)  # checks the data tables at load, not per assessment
+        # the data tables, checked at load (or taken from the cache that checked them), not per assessment
+        self._rule_base_facts = rule_base_facts(program) if facts is None else facts
+        self.source: pathlib.Path | None = None  # the rule files at a path, as load() got them; None: packaged
         prepare(program)  # the bottom-up engine's strata, once per rule base (clause plans on first use)
 
     @classmethod
     def load(cls, path: str | pathlib.Path | None = None) -> RuleBase:
-        """The packaged rule base, or the vocabulary plus the rule files at ``path``."""
-        return _packaged() if path is None else cls(compile_files(rule_base_files(path)))
+        """The packaged rule base, or the vocabulary plus the rule files at ``path``; compiled once per change
+        of its files (kept in the user's cache folder, cplaw/cache.py)."""
+        if path is None:
+            return _packaged()
+        rules = cls._compiled(rule_base_files(path))
+        rules.source = pathlib.Path(path)
+        return rules
+
+    @classmethod
+    def _compiled(cls, files: list[tuple[str, str]]) -> RuleBase:
+        from .cache import cached
+
+        def build() -> dict[str, Any]:
+            program = compile_files(files)
+            return {"program": program, "facts": rule_base_facts(program)}
+        compiled = cached(files, build)
+        return cls(compiled["program"], compiled["facts"])
 
     def law(self, as_of: _dt.date | str | None = None) -> dict[str, Any]:
         """Which texts were in force on a date (default: today), with the version each citation quotes,
@@ -160,7 +183,17 @@ class RuleBase:
             data = AssessmentBuilder(self.program, session, prof.enterprise.id, day, facts.ignored).build()
         return Assessment(data, prof, session)
 
+    def assess_many(self, profiles: Iterable[ProfileInput | BatchItem], as_of: _dt.date | str | None = None,
+                    options: tuple[str, ...] | list[str] = (), jobs: int = 1,
+                    ) -> Iterator[tuple[str, Assessment | CplawError]]:
+        """Assess many profiles: (name, assessment or the error that profile raised), in input order. An item
+        is a profile (a path, a dict, a Profile) or a ``BatchItem`` naming it and, if it wants, its own date
+        and options. ``jobs`` > 1 spreads the work over that many processes (each loads this rule base once);
+        their assessments carry the document, not an engine session (``explain`` needs ``assess``)."""
+        from .batch import assess_many
+        return assess_many(self, profiles, as_of, tuple(options), jobs)
+
 
 @lru_cache(maxsize=1)
 def _packaged() -> RuleBase:
-    return RuleBase(compile_files(rule_base_files()))
+    return RuleBase._compiled(rule_base_files())

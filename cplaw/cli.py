@@ -26,8 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cplaw {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    assess = sub.add_parser("assess", help="assess an enterprise profile (prints cplaw.assessment/1)")
-    assess.add_argument("profile")
+    assess = sub.add_parser("assess", help="assess enterprise profiles (prints cplaw.assessment/1)",
+                            description="One profile prints its assessment; several (files, folders, or - for "
+                                        "JSON Lines on standard input) print one result each, JSON Lines with "
+                                        "--format json; a bad profile is reported and the rest still assessed.")
+    assess.add_argument("profile", nargs="+", help="profile files, folders of profiles, or - (JSON Lines)")
+    assess.add_argument("--jobs", type=int, default=1, metavar="N", help="assess over N processes (default 1)")
     assess.add_argument("--as-of", help="the date to assess as of (YYYY-MM-DD; default: today)")
     assess.add_argument("--format", choices=["text", "json"], default="text")
     assess.add_argument("--lang", choices=["en", "zh"], default="en")
@@ -56,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     cover.add_argument("--scenarios", default="tests/scenarios",
                        help="scenario folder to run (default: tests/scenarios, where it exists)")
     cover.add_argument("--format", choices=["text", "json"], default="text")
+    cover.add_argument("--jobs", type=int, default=1, metavar="N", help="run the scenarios over N processes")
+
+    cache = sub.add_parser("cache", help="where the compiled rule base is cached; --clear empties the cache")
+    cache.add_argument("--clear", action="store_true")
 
     cal = sub.add_parser("calendar", help="a year's statutory rest days: what is known and from where")
     cal.add_argument("--year", type=int, required=True)
@@ -92,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     except CplawError as err:
         print(f"cplaw: {err}", file=sys.stderr)
         return 1
+    except OSError as err:  # a path the system refuses (too long, no permission…): bad input, named
+        print(f"cplaw: {err.filename or ''}{': ' if err.filename else ''}{err.strerror or err}", file=sys.stderr)
+        return 1
     except Exception as err:  # an internal error: say so plainly
         if os.environ.get("CPLAW_DEBUG"):
             raise
@@ -112,14 +123,21 @@ def _run(args: argparse.Namespace) -> int:
         return _check(args.path)
     if args.command == "calendar":
         return _calendar(args)
+    if args.command == "cache":
+        return _cache(args.clear)
     rules = RuleBase.load()
+    if args.command == "assess":
+        from .batch import batch_is
+        if batch_is(args.profile):
+            return _assess_batch(rules, args)
+        args.profile = args.profile[0]
     if args.command == "law":
         table = rules.law(args.as_of)
         print(json.dumps(table, ensure_ascii=False, indent=2) if args.format == "json" else render_law(table))
         return 0
     if args.command == "coverage":
         from .coverage import coverage, render
-        report = coverage(rules, pathlib.Path(args.scenarios))
+        report = coverage(rules, pathlib.Path(args.scenarios), progress=True, jobs=args.jobs)
         print(json.dumps(report, ensure_ascii=False, indent=2) if args.format == "json" else render(report))
         return 1 if report["unencoded_without_reason"] else 0
     if args.command == "options":
@@ -137,6 +155,41 @@ def _run(args: argparse.Namespace) -> int:
     graph = assessment.explain(args.query) if args.command == "why" else assessment.why_not(args.query)
     print({"text": lambda: to_text(graph, args.lang), "json": lambda: to_json(graph),
            "dot": lambda: to_dot(graph, args.lang)}[args.format]())
+    return 0
+
+
+def _assess_batch(rules: RuleBase, args: argparse.Namespace) -> int:
+    """Several profiles: one result each (JSON Lines, or text under a heading), errors on standard error;
+    exit 1 at the end if any profile failed."""
+    from .batch import from_arguments, json_line, with_progress
+    items = from_arguments(args.profile)
+    results = rules.assess_many(items, args.as_of, args.option, args.jobs)
+    failed = 0
+    for name, result in with_progress(results, len(items) if isinstance(items, list) else None, "assessing"):
+        if isinstance(result, CplawError):
+            failed += 1
+            message = str(result)
+            print(f"cplaw: {message if message.startswith(name) else f'{name}: {message}'}", file=sys.stderr)
+        elif args.format == "json":
+            print(json_line(result.data))
+        else:
+            print(f"== {name} ==\n{render_assessment(result.data, args.lang)}\n")
+    return 1 if failed else 0
+
+
+def _cache(clear: bool) -> int:
+    from . import cache
+    folder = cache.cache_dir()
+    if folder is None:
+        print("the rule-base cache is off (CPLAW_NO_CACHE is set)")
+        return 0
+    if clear:
+        print(f"removed {cache.clear()} compiled rule base(s) from {folder}")
+        return 0
+    files = cache.cache_files()
+    print(f"{folder}: {len(files)} compiled rule base(s)")
+    for path in files:
+        print(f"  {path.name}  {path.stat().st_size / 1e6:.1f} MB")
     return 0
 
 

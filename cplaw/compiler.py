@@ -12,10 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 from . import ir
-from .checks import Checker, _assignment_target
 from .errors import CplawError, Diagnostic, RuleError
 from .limits import read_text
-from .parser import parse_text, source_lines
 
 AS_OF = "AsOf__"  # the variable bound to the assessment date in guarded rules
 
@@ -59,6 +57,8 @@ def files_at(path: str | Path) -> list[tuple[str, str]]:
 
 def compile_files(files: list[tuple[str, str]]) -> ir.Program:
     """Parse, check and compile. Raises RuleError listing every problem found."""
+    from .checks import Checker  # the parser and the checks (lark, networkx) load only to compile
+    from .parser import parse_text, source_lines
     parsed: list[ir.RuleFile] = []
     diagnostics: list[Diagnostic] = []
     sources: dict[str, list[str]] = {}
@@ -137,6 +137,7 @@ def order_body(body: list[ir.Literal]) -> tuple[list[ir.Literal], list[str]]:
 
 
 def _ready_filter(lit: ir.Literal, bound: list[str]) -> bool:
+    from .checks import _assignment_target
     if isinstance(lit, ir.Atom):
         return lit.negated and all(v.anonymous or v.name in bound for v in lit.vars())
     if _assignment_target(lit, set(bound)) is not None:
@@ -145,6 +146,7 @@ def _ready_filter(lit: ir.Literal, bound: list[str]) -> bool:
 
 
 def _binds(lit: ir.Literal, bound: list[str]) -> list[str]:
+    from .checks import _assignment_target
     if isinstance(lit, ir.Atom):
         return [] if lit.negated else [v.name for v in lit.vars() if not v.anonymous]
     target = _assignment_target(lit, set(bound))

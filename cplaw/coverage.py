@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .api import RuleBase
+from .batch import BatchItem, DetachedAssessment, with_progress
 from .errors import CplawError
 from .limits import read_text
 
@@ -19,17 +20,25 @@ def inventory() -> list[dict[str, Any]]:
     return yaml.safe_load(resources.files("cplaw.facts").joinpath("inventory.yaml").read_text("utf-8"))
 
 
-def exercised(rules: RuleBase, scenarios: pathlib.Path) -> dict[str, list[str]]:
-    """Instrument id → the scenario files (by name) in which at least one of its rules fired."""
-    found: dict[str, list[str]] = {}
+def exercised(rules: RuleBase, scenarios: pathlib.Path, progress: bool = False,
+              jobs: int = 1) -> dict[str, list[str]]:
+    """Instrument id → the scenario files (by name) in which at least one of its rules fired; with
+    ``progress``, a progress bar on a terminal; over ``jobs`` processes."""
+    items = []
     for path in sorted(scenarios.glob("**/[0-9]*.yaml")):
         scenario = _scenario(path)
-        if "expect_error" in scenario:
-            continue
-        result = rules.assess(scenario["profile"], str(scenario["as_of"]), scenario.get("options", ()))
-        fired = {rules.program.rules[r].instrument for r in result.session.rules_that_fired()}
+        if "expect_error" not in scenario:
+            items.append(BatchItem(f"{path.parent.name}/{path.stem}", scenario["profile"],
+                                   as_of=str(scenario["as_of"]), options=tuple(scenario.get("options", ()))))
+    results = rules.assess_many(items, jobs=jobs)
+    found: dict[str, list[str]] = {}
+    for name, result in with_progress(results, len(items), "scenarios") if progress else results:
+        if isinstance(result, Exception):
+            raise CplawError(f"scenario {name}: {result}")
+        ids = result.rules_fired if isinstance(result, DetachedAssessment) else result.session.rules_that_fired()
+        fired = {rules.program.rules[r].instrument for r in ids}
         for inst in sorted(i for i in fired if i):
-            found.setdefault(inst, []).append(f"{path.parent.name}/{path.stem}")
+            found.setdefault(inst, []).append(name)
     return found
 
 
@@ -51,12 +60,13 @@ def _scenario(path: pathlib.Path) -> dict[str, Any]:
     return scenario
 
 
-def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None) -> dict[str, Any]:
+def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None, progress: bool = False,
+             jobs: int = 1) -> dict[str, Any]:
     """Every inventory entry with what encodes it and what exercises it; then encoded texts outside the
     inventory; and the entries that are neither encoded nor explained."""
     program = rules.program
     by_entry = {i.inventory: i for i in program.instruments.values() if i.inventory}
-    runs = exercised(rules, scenarios) if scenarios is not None and scenarios.is_dir() else {}
+    runs = exercised(rules, scenarios, progress, jobs) if scenarios is not None and scenarios.is_dir() else {}
     rows = []
     for entry in inventory():
         inst = by_entry.get(entry["id"])

@@ -15,14 +15,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError, best_match
 
 from cplaw import limits
 from cplaw.errors import ProfileError, ProfileIssue
+
+if TYPE_CHECKING:  # jsonschema loads when the first profile is checked
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "Emission", "Energy", "Enterprise", "Event", "Profile", "Substance", "Total",
@@ -157,22 +159,28 @@ def _end_anchored(pattern: str) -> re.Pattern[str]:
 
 
 def _strict_pattern(validator: Any, pattern: str, instance: object, schema: dict[str, Any]) -> Any:
+    from jsonschema.exceptions import ValidationError
     if validator.is_type(instance, "string") and not _end_anchored(pattern).search(instance):  # type: ignore[arg-type]
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_StrictValidator = validators.extend(Draft202012Validator, {"pattern": _strict_pattern})
-
-
 @functools.cache
 def _validator(name: str) -> Draft202012Validator:
-    return _StrictValidator(_schema(name))
+    """The schema's validator (a pattern's ``$`` is the end of text), built once per process."""
+    from jsonschema import Draft202012Validator, validators
+    return validators.extend(Draft202012Validator, {"pattern": _strict_pattern})(_schema(name))
+
+
+def _package_yaml(name: str) -> Any:
+    """A YAML table shipped in cplaw.facts, read with libyaml where PyYAML has it (several times faster)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(resources.files("cplaw.facts").joinpath(name).read_text("utf-8"), loader)
 
 
 @functools.cache
 def _provinces() -> tuple[tuple[str, str, str], ...]:
     """(code, full name, short name) of the 31 provincial-level divisions, from facts/provinces.yaml."""
-    rows = yaml.load(resources.files("cplaw.facts").joinpath("provinces.yaml").read_text("utf-8"), _Loader)
+    rows = _package_yaml("provinces.yaml")
     return tuple((str(r["code"]), r["name"], r["short"]) for r in rows)
 
 
@@ -187,7 +195,7 @@ def _province(text: str) -> tuple[str, str] | None:
 @functools.lru_cache(maxsize=1)
 def _cities() -> dict[str, tuple[str, ...]]:
     """Province code → its city names (facts/cities.yaml)."""
-    doc = yaml.safe_load(resources.files("cplaw.facts").joinpath("cities.yaml").read_text("utf-8"))
+    doc = _package_yaml("cities.yaml")
     return {str(code): tuple(names) for code, names in doc.items()}
 
 
@@ -255,7 +263,7 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _yaml_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+def _yaml_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")
     try:
         number = Decimal(text)
@@ -309,9 +317,9 @@ def _json_int(text: str) -> int:
     return int(text)
 
 
-def _parse(name: str, text: str) -> Any:
-    """The document in ``text``: JSON when ``name`` ends .json, else YAML."""
-    if name.lower().endswith(".json"):
+def _parse(name: str, text: str, as_json: bool = False) -> Any:
+    """The document in ``text``: JSON when ``name`` ends .json (or ``as_json``), else YAML."""
+    if as_json or name.lower().endswith(".json"):
         try:
             return json.loads(text, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=_json_pairs,
                               parse_constant=_json_constant)
@@ -323,7 +331,7 @@ def _parse(name: str, text: str) -> Any:
         except ValueError as exc:
             raise ProfileError([ProfileIssue("", str(exc))], name) from None
     try:
-        return yaml.load(text, _Loader)  # _Loader is a SafeLoader subclass
+        return yaml.load(text, _Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or "invalid YAML"
@@ -371,6 +379,7 @@ def _describe(value: object) -> str:
 
 def _allowed_fields(schema: dict[str, Any], instance: object) -> list[str]:
     """Fields ``schema`` allows on ``instance``: its properties less those an applicable if/then forbids."""
+    from jsonschema import Draft202012Validator
     allowed = list(schema.get("properties", {}))
     for rule in schema.get("allOf", []):
         if "if" in rule and Draft202012Validator(rule["if"]).is_valid(instance):
@@ -411,6 +420,7 @@ def _explain(error: ValidationError, root: object) -> list[ProfileIssue]:
     parts, value, keyword, arg = list(error.absolute_path), error.instance, error.validator, error.validator_value
     where = _path(parts)
     if keyword in ("oneOf", "anyOf"):
+        from jsonschema.exceptions import best_match
         best = best_match([error])
         if best is not error:
             return _explain(best, root)
@@ -553,11 +563,11 @@ def _build(doc: dict[str, Any], source: str) -> Profile:
     )
 
 
-def load_profile(source: str | pathlib.Path, *, text: str | None = None) -> Profile:
+def load_profile(source: str | pathlib.Path, *, text: str | None = None, as_json: bool = False) -> Profile:
     """Read, check and convert a profile; raise one ProfileError listing every problem.
 
     ``source`` is the file to read, or, when ``text`` is given, only the name used in messages. A name
-    ending ``.json`` is read as JSON, anything else as YAML.
+    ending ``.json`` (or any, with ``as_json``) is read as JSON, anything else as YAML.
     """
     name = str(source)
     if text is None:
@@ -565,7 +575,7 @@ def load_profile(source: str | pathlib.Path, *, text: str | None = None) -> Prof
     elif len(text) > limits.MAX_FILE_BYTES:
         raise ProfileError([ProfileIssue("", f"the text is longer than the limit of {limits.MAX_FILE_BYTES:,} "
                                              "characters (cplaw.limits.MAX_FILE_BYTES)")], name)
-    return profile_from_document(_parse(name, text), name)
+    return profile_from_document(_parse(name, text, as_json), name)
 
 
 def profile_from_document(doc: Any, source: str = "<document>") -> Profile:

@@ -20,6 +20,7 @@ import json
 import os
 import pathlib
 import re
+import unittest.mock
 from decimal import Decimal
 from typing import Any
 
@@ -405,7 +406,8 @@ def test_command_lines_end_in_0_1_or_2(command: str, args: list[str]) -> None:
         args = [*args, "--scenarios", str(HERE / "rules_good")]  # a folder without scenarios: quick
     out, err = io.StringIO(), io.StringIO()
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                unittest.mock.patch("sys.stdin", io.StringIO("")):  # `-` reads an empty standard input
             code = main([command, *args])
     except SystemExit as done:  # argparse: misuse, --help, --version
         code = done.code

@@ -247,7 +247,7 @@ def test_check_non_utf8_file_and_folder(tmp_path: pathlib.Path, capsys: pytest.C
 
 @pytest.mark.parametrize("argv, fragment", [
     (["assess", "/nonexistent.yaml", "--as-of", "2010-04-01"], "no such file"),
-    (["assess", str(HERE), "--as-of", "2010-04-01"], "is a directory"),
+    (["assess", str(HERE / "rules_bad"), "--as-of", "2010-04-01"], "no profile"),  # a folder is a batch
     (["assess", str(DONGGUAN), "--as-of", "2010-W01-1"], "is not a date"),
     (["assess", str(DONGGUAN), "--as-of", "20100401"], "is not a date"),
     (["check", "/dev/zero"], "MAX_FILE_BYTES"),

@@ -16,4 +16,6 @@ def test_readme_api_example_runs(monkeypatch, capsys) -> None:
     exec(compile(block, "README.md", "exec"), namespace)  # our own documentation, not user data
     start = namespace["start"]
     assert (start["status"], start["instrument"]) == ("late", "GD-S001")
-    assert "violation(start_audit" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "violation(start_audit" in out
+    assert "facts/examples/jiangsu-chemical.yaml True\nfacts/examples/beijing-compliant.json False" in out
