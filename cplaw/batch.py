@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .api import Assessment, parse_as_of
+from .engines import session_class
 from .errors import CplawError, ProfileError, ProfileIssue
 from .profile import Profile, load_profile, profile_from_document
 
@@ -100,7 +101,8 @@ def batch_is(arguments: list[str]) -> bool:
 
 
 def assess_many(rules: RuleBase, profiles: Iterable[ProfileInput | BatchItem], as_of: _dt.date | str | None,
-                options: tuple[str, ...], jobs: int) -> Iterator[tuple[str, Assessment | CplawError]]:
+                options: tuple[str, ...], jobs: int, engine: str | None = None,
+                ) -> Iterator[tuple[str, Assessment | CplawError]]:
     """(name, assessment or error) per profile, in input order; see RuleBase.assess_many."""
     if jobs < 1:
         raise CplawError(f"jobs: {jobs} is not a number of processes (1 or more)")
@@ -109,12 +111,14 @@ def assess_many(rules: RuleBase, profiles: Iterable[ProfileInput | BatchItem], a
     if unknown:
         raise CplawError(f"unknown option {', '.join(map(repr, unknown))}; options: "
                          f"{', '.join(sorted(rules.options())) or 'none'}")
+    session_class(engine)  # an unknown engine fails the batch at once
     items = items_of(profiles)
-    return _in_process(rules, items, day, options) if jobs == 1 else _over_processes(rules, items, day,
-                                                                                      options, jobs)
+    return _in_process(rules, items, day, options, engine) if jobs == 1 else _over_processes(
+        rules, items, day, options, jobs, engine)
 
 
-def _assess(rules: RuleBase, item: BatchItem, as_of: Any, options: tuple[str, ...]) -> Assessment:
+def _assess(rules: RuleBase, item: BatchItem, as_of: Any, options: tuple[str, ...],
+            engine: str | None) -> Assessment:
     """One item's assessment; a profile given as text or as a dict is checked under the item's name."""
     profile = item.profile
     if item.text is not None:
@@ -122,14 +126,14 @@ def _assess(rules: RuleBase, item: BatchItem, as_of: Any, options: tuple[str, ..
     elif isinstance(profile, dict):
         profile = profile_from_document(profile, item.name)
     return rules.assess(profile, item.as_of if item.as_of is not None else as_of,
-                        item.options if item.options is not None else options)
+                        item.options if item.options is not None else options, engine=engine)
 
 
-def _in_process(rules: RuleBase, items: Iterable[BatchItem], as_of: Any,
-                options: tuple[str, ...]) -> Iterator[tuple[str, Assessment | CplawError]]:
+def _in_process(rules: RuleBase, items: Iterable[BatchItem], as_of: Any, options: tuple[str, ...],
+                engine: str | None) -> Iterator[tuple[str, Assessment | CplawError]]:
     for item in items:
         try:
-            yield item.name, _assess(rules, item, as_of, options)
+            yield item.name, _assess(rules, item, as_of, options, engine)
         except CplawError as err:
             yield item.name, err
 
@@ -161,12 +165,12 @@ def _start_worker(recipe: tuple[str, Any]) -> None:
         _worker_rules = RuleBase.load(value)
 
 
-def _work(item: BatchItem, as_of: Any, options: tuple[str, ...]) -> tuple[str, Any]:
+def _work(item: BatchItem, as_of: Any, options: tuple[str, ...], engine: str | None) -> tuple[str, Any]:
     """In a worker: the assessment's document and profile, or the error as data (exceptions with their own
     constructors do not survive pickling)."""
     assert _worker_rules is not None
     try:
-        result = _assess(_worker_rules, item, as_of, options)
+        result = _assess(_worker_rules, item, as_of, options, engine)
     except ProfileError as err:
         return "profile-error", ([(i.path, i.message) for i in err.issues], err.source)
     except CplawError as err:
@@ -187,20 +191,20 @@ def _result(outcome: tuple[str, Any]) -> Assessment | CplawError:
 
 
 def _over_processes(rules: RuleBase, items: Iterable[BatchItem], as_of: Any, options: tuple[str, ...],
-                    jobs: int) -> Iterator[tuple[str, Assessment | CplawError]]:
+                    jobs: int, engine: str | None) -> Iterator[tuple[str, Assessment | CplawError]]:
     """The workers start here, before the caller iterates (and perhaps starts a progress bar's thread)."""
     from concurrent.futures import ProcessPoolExecutor
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(_recipe(rules),))
     pool.submit(int).result()
-    return _stream(pool, items, as_of, options, jobs)
+    return _stream(pool, items, as_of, options, jobs, engine)
 
 
 def _stream(pool: Any, items: Iterable[BatchItem], as_of: Any, options: tuple[str, ...],
-            jobs: int) -> Iterator[tuple[str, Assessment | CplawError]]:
+            jobs: int, engine: str | None) -> Iterator[tuple[str, Assessment | CplawError]]:
     pending: deque = deque()
     try:
         for item in items:
-            pending.append((item.name, pool.submit(_work, item, as_of, options)))
+            pending.append((item.name, pool.submit(_work, item, as_of, options, engine)))
             if len(pending) >= jobs * WINDOW:
                 name, future = pending.popleft()
                 yield name, _result(future.result())

@@ -163,7 +163,7 @@ def _assess_batch(rules: RuleBase, args: argparse.Namespace) -> int:
     exit 1 at the end if any profile failed."""
     from .batch import from_arguments, json_line, with_progress
     items = from_arguments(args.profile)
-    results = rules.assess_many(items, args.as_of, args.option, args.jobs)
+    results = rules.assess_many(items, args.as_of, args.option, args.jobs, engine=args.engine)
     failed = 0
     for name, result in with_progress(results, len(items) if isinstance(items, list) else None, "assessing"):
         if isinstance(result, CplawError):

@@ -13,6 +13,7 @@ import yaml
 from cplaw import CplawError, ProfileError, RuleBase
 from cplaw.batch import BatchItem, DetachedAssessment
 from cplaw.cli import main
+from cplaw.engines import session_class
 
 EXAMPLES = pathlib.Path(__file__).parent.parent / "facts" / "examples"
 DONGGUAN = EXAMPLES / "dongguan-dyeing.yaml"
@@ -158,3 +159,18 @@ def test_coverage_runs_the_scenarios_through_assess_many(rules, monkeypatch, tmp
                                                   f"{tmp_path.name}/03-law-only-toxic"]  # 01 expects an error
     assert found["CN-CPPL-2002"] == [item.name for item in batches[0]]
     assert exercised(rules, tmp_path, jobs=2) == found  # the rules that fired come back from the workers
+
+
+def test_a_batch_runs_on_the_engine_it_names() -> None:
+    """engine= reaches every profile of a batch, in this process and in the workers, and gives the answers
+    assess gives on that engine; an unknown engine fails the whole batch."""
+    rules = RuleBase.load()
+    path = EXAMPLES / "dongguan-dyeing.yaml"
+    expected = rules.assess(path, "2010-04-01", engine="pydatalog").data
+    for jobs in (1, 2):
+        [(name, result)] = list(rules.assess_many([path], "2010-04-01", jobs=jobs, engine="pydatalog"))
+        assert result.data == expected, jobs
+        if jobs == 1:
+            assert isinstance(result.session, session_class("pydatalog"))
+    with pytest.raises(CplawError, match="engine"):
+        rules.assess_many([path], "2010-04-01", engine="no-such-engine")
