@@ -25,8 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     assess = sub.add_parser("assess", help="assess an enterprise profile (prints cplaw.assessment/1)")
     assess.add_argument("profile")
     assess.add_argument("--as-of", help="the date to assess as of (YYYY-MM-DD; default: today)")
-    assess.add_argument("--format", choices=["text", "json"], default="text")
-    assess.add_argument("--lang", choices=["en", "zh"], default="en")
+    assess.add_argument("--format", choices=["text", "json", "html"], default="text")
+    _lang_arguments(assess)
     _option_argument(assess)
 
     for name, what in (("why", "why a conclusion holds"), ("why-not", "why a conclusion does not hold")):
@@ -36,8 +36,8 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("profile")
         cmd.add_argument("query")
         cmd.add_argument("--as-of")
-        cmd.add_argument("--format", choices=["text", "json", "dot"], default="text")
-        cmd.add_argument("--lang", choices=["en", "zh"], default="en")
+        cmd.add_argument("--format", choices=["text", "json", "dot", "svg", "html"], default="text")
+        _lang_arguments(cmd)
         _option_argument(cmd)
 
     law = sub.add_parser("law", help="which texts were in force on a date, their versions and sources")
@@ -54,6 +54,22 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
     return parser
+
+
+def default_lang() -> str:
+    """zh where the locale is Chinese (LC_ALL, LC_MESSAGES or LANG zh_*), else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _lang_arguments(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--lang", choices=["en", "zh"], default=None,
+                     help="language of the answer (default: zh where the locale is Chinese, else en)")
+    cmd.add_argument("--detail", choices=["brief", "full"], default="brief",
+                     help="full: show internal steps and every reading taken")
 
 
 def _option_argument(cmd: argparse.ArgumentParser) -> None:
@@ -94,16 +110,17 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name}\n  {text}")
         return 0
     assessment = rules.assess(args.profile, args.as_of, args.option)
+    lang = args.lang or default_lang()
     if args.command == "assess":
         if args.format == "json":
             print(json.dumps(assessment.data, ensure_ascii=False, indent=2))
         else:
-            print(render_assessment(assessment.data, args.lang))
+            from .explain.memo import memo_html, memo_text
+            print((memo_html if args.format == "html" else memo_text)(assessment.data, lang, args.detail))
         return 0
-    from .explain.render import to_dot, to_json, to_text
+    from .explain.render import render
     graph = assessment.explain(args.query) if args.command == "why" else assessment.why_not(args.query)
-    print({"text": lambda: to_text(graph, args.lang), "json": lambda: to_json(graph),
-           "dot": lambda: to_dot(graph, args.lang)}[args.format]())
+    print(render(graph, args.format, lang, args.detail))
     return 0
 
 
@@ -121,41 +138,9 @@ def _check(path: str | None) -> int:
 
 
 def render_assessment(doc: dict[str, Any], lang: str = "en") -> str:
-    """A plain-text reading of an assessment."""
-    zh = lang == "zh"
-    lines = [f"{doc['enterprise']} — {'评估基准日' if zh else 'as of'} {doc['as_of']}", ""]
-    grounds = doc["mandatory_audit"]
-    if grounds:
-        lines.append("应当实施强制性清洁生产审核：" if zh else "Subject to mandatory cleaner-production audit:")
-        for g in grounds:
-            lines.append(f"  {g['ground']}: " + "; ".join(f"{c['instrument']} art. {c['article']}" for c in g["cites"]))
-    else:
-        lines.append("不属于强制性清洁生产审核对象" if zh else "Not subject to mandatory cleaner-production audit.")
-    if doc["obligations"]:
-        lines += ["", "义务：" if zh else "Duties:"]
-        for o in doc["obligations"]:
-            moved = f" (nominal {o['due_nominal']})" if o["due_nominal"] != o["due"] else ""
-            done = f", done {o['done']}" if o.get("done") else ""
-            first = " (binds first)" if o.get("binds_first") and o["status"] in ("overdue", "pending") else ""
-            first += " [holiday calendar unknown for that year]" if o.get("calendar_note") else ""
-            lines.append(f"  [{o['instrument']}] {o['duty']}: due {o['due']}{moved} — {o['status']}{done}{first}")
-    if doc["violations"]:
-        lines += ["", "违法：" if zh else "Breaches:"]
-        lines += [f"  [{v['instrument']}] {v['duty']} since {v['since']}" + (f" until {v['until']}" if v.get("until") else "")
-                  for v in doc["violations"]]
-    if doc["sanctions"]:
-        lines += ["", "法律责任：" if zh else "Sanctions:"]
-        for s in doc["sanctions"]:
-            fine = f" {s['fine_min']}–{s['fine_max']} yuan" if s["fine_max"] is not None else ""
-            cond = f" if {s['condition']}" if s["condition"] else ""
-            may = " (may)" if s.get("discretionary") else ""
-            barred = " [time-barred]" if s.get("time_barred") else ""
-            lines.append(f"  {s['duty']}: {s['measure']}{fine}{cond}{may} — {s['authority']} "
-                         f"({s['provision']}, law of {s['law_day']}){barred}")
-    if doc["notes"]:
-        lines += ["", "说明：" if zh else "Notes:"]
-        lines += [f"  [{n['kind']}] {n['text']}" for n in doc["notes"]]
-    return "\n".join(lines)
+    """The assessment as a short legal memo (kept for callers; see cplaw.explain.memo)."""
+    from .explain.memo import memo_text
+    return memo_text(doc, lang)
 
 
 def render_law(table: dict[str, Any]) -> str:
