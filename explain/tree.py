@@ -76,7 +76,9 @@ def fact_sentence(predicate: str, args: list[str], lang: str, fallback: str = ""
     key = f"fact.{predicate}"
     if label("phrases", key, lang) != key and "_" not in args:
         return label("phrases", key, lang, **values)
-    description = (getattr(pred, lang) if pred else "") or fallback or predicate
+    short = label("phrases", f"query_names.{predicate}", lang)
+    description = short.split("/")[0] if short != f"query_names.{predicate}" else \
+        (getattr(pred, lang) if pred else "") or fallback or predicate
     shown = [v for v in (values.get(p.name, a) for p, a in zip(params, args)) if v != "_"] if params else args
     return label("phrases", "fact_generic", lang, description=description,
                  args=label("phrases", "enum_sep", lang).join(shown)) if shown else description
@@ -99,6 +101,8 @@ def _sentence(data: dict[str, Any], lang: str) -> str:
         text = fact_sentence(data["predicate"], data["args"], lang, data.get(lang, ""))
         if kind == "input" and data.get("path"):
             text += label("phrases", "from_profile", lang, path=data["path"])
+        if kind == "not_derived":
+            text = label("phrases", "not_derived", lang, fact=text)
         return text
     if kind == "period":
         if "effective" in data:
@@ -187,6 +191,7 @@ def answer(graph: nx.DiGraph, trees: list[Reason], lang: str) -> str:
         if graph.graph.get("holds"):
             return label("phrases", "why_not_holds", lang, query=query)
         root = trees[0] if trees else None
+        root_data = graph.nodes[root.node] if root else None
         routes = [c for c in root.children] if root else []
         if len(routes) == 1 and routes[0].kind == "failed":
             reason = routes[0].text
@@ -194,7 +199,8 @@ def answer(graph: nx.DiGraph, trees: list[Reason], lang: str) -> str:
             reason = label("phrases", "why_not_no_rule", lang)
         else:
             reason = label("phrases", "why_not_routes" if len(routes) > 1 else "why_not_route", lang, n=len(routes))
-        return label("phrases", "why_not_answer", lang, query=root.text if root else query, reason=reason)
+        shown = fact_sentence(root_data["predicate"], root_data["args"], lang) if root_data else query
+        return label("phrases", "why_not_answer", lang, query=shown, reason=reason)
     if not trees:
         return label("phrases", "why_none", lang, query=query)
     return label("phrases", "why_answer", lang,
