@@ -58,7 +58,7 @@ def where(cite: dict[str, Any], lang: str) -> str:
 def cite_text(cite: dict[str, Any], lang: str, words: bool = False) -> str:
     """The title, its version, the article, and the grade of an unverified source; with ``words`` the article's
     own words after it."""
-    text = label("phrases", "cite_title", lang, title=cite.get("title") or cite["instrument"])
+    text = title_text(cite.get("title") or cite["instrument"], lang)
     if cite.get("version"):
         key = "cite_amended" if _amended(cite["instrument"]) else "cite_version"
         text += label("phrases", key, lang, year=cite["version"][:4])
@@ -72,9 +72,15 @@ def cite_text(cite: dict[str, Any], lang: str, words: bool = False) -> str:
     return text
 
 
+def title_text(title: str, lang: str) -> str:
+    """A title in its marks (《…》 in Chinese, a title within it in 〈…〉)."""
+    inner = label("phrases", "nested_title_marks", lang)
+    return label("phrases", "cite_title", lang, title=title.replace("《", inner[0]).replace("》", inner[1]))
+
+
 def instrument_text(program_titles: dict[str, str], instrument: str, lang: str) -> str:
-    """An instrument named by its title (《…》 in Chinese)."""
-    return label("phrases", "cite_title", lang, title=program_titles.get(instrument, instrument))
+    """An instrument named by its title."""
+    return title_text(program_titles.get(instrument, instrument), lang)
 
 
 def provision_text(provision: str, titles: dict[str, str], lang: str) -> str:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..labels import label
-from .cite import chinese_number, cite_text, provision_text
+from .cite import chinese_number, cite_text, provision_text, title_text
 
 
 @dataclass
@@ -38,7 +38,7 @@ def _e(enum: str, value: str, lang: str) -> str:
 
 
 def _instrument(instrument: str, lang: str) -> str:
-    return _p("cite_title", lang, title=_titles().get(instrument, instrument))
+    return title_text(_titles().get(instrument, instrument), lang)
 
 
 def _number(n: int, lang: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from ..labels import label
-from .cite import cite_text, provision_text
+from .cite import cite_text, provision_text, title_text
 
 # The conclusions an answer reports (cplaw.assessment/1) and the predicates a user asks about; any other
 # derived predicate is a helper step of the rules.
@@ -61,7 +61,7 @@ def _value(param_type: str, value: str, lang: str) -> str:
         return found
     inst = _program().instruments.get(value)
     if inst is not None:
-        return label("phrases", "cite_title", lang, title=inst.title)
+        return title_text(inst.title, lang)
     if " art. " in value and value.partition(" art. ")[0] in _program().instruments:
         return provision_text(value, {i.id: i.title for i in _program().instruments.values()}, lang)
     return value

@@ -206,3 +206,16 @@ def test_chinese_font_resolves() -> None:
     family = subprocess.run(["fc-match", "-f", "%{family}", "Noto Sans CJK SC:lang=zh-cn"], capture_output=True,
                             text=True, check=False).stdout
     assert "CJK" in family or "WenQuanYi" in family, family
+
+
+def test_missing_facts_render_as_questions(assessment) -> None:
+    """A document carrying missing_facts (cplaw.assessment/1, optional) shows them as questions, with the article."""
+    from cplaw.explain.memo import memo_text
+    cite = dict(assessment.data["mandatory_audit"][0]["cites"][0])
+    doc = {**assessment.data, "missing_facts": [{
+        "path": "substances[0].hazards", "decides": ["mandatory(toxic)"], "cites": [cite],
+        "question": {"zh": "该物质具有哪些危害特性？", "en": "What hazards does the substance have?"}}]}
+    zh, en = memo_text(doc, "zh"), memo_text(doc, "en")
+    assert "尚需补充的事实" in zh and "该物质具有哪些危害特性？（substances[0].hazards；决定：mandatory(toxic)）" in zh
+    assert "What hazards does the substance have? (substances[0].hazards; decides: mandatory(toxic))" in en
+    assert zh.index("尚需补充的事实") < zh.index("、说明\n")
