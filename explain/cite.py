@@ -90,3 +90,9 @@ def provision_text(provision: str, titles: dict[str, str], lang: str) -> str:
         return provision
     head = instrument_text(titles, instrument, lang)
     return head + label("phrases", "title_gap", lang) + where({"article": article}, lang)
+
+
+def authority_text(authority: str, lang: str) -> str:
+    """An authority the rules name in Chinese, in ``lang`` where the vocabulary has it."""
+    found = label("phrases", f"authority.{authority}", lang) if "." not in authority else authority
+    return authority if found == f"authority.{authority}" else found

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..labels import label
-from .cite import chinese_number, cite_text, provision_text, title_text
+from .cite import authority_text, chinese_number, cite_text, provision_text, title_text
 
 
 @dataclass
@@ -125,7 +125,7 @@ def _sanctions(doc: dict[str, Any], lang: str) -> str:
     if live:
         by_authority: dict[str, list[str]] = {}
         for s in live:
-            items = by_authority.setdefault(s["authority"], [])
+            items = by_authority.setdefault(authority_text(s["authority"], lang), [])
             if _sanction_summary(s, lang) not in items:
                 items.append(_sanction_summary(s, lang))
         return _p("sanctions_some", lang, list=_join([
@@ -189,7 +189,7 @@ def _sanction(s: dict[str, Any], lang: str) -> str:
         condition += _p("condition_met_yes", lang)
     elif s.get("condition_met") is False:
         condition += _p("condition_met_no", lang)
-    return _p("sanction_line", lang, duty=_e("duty", s["duty"], lang), authority=s["authority"],
+    return _p("sanction_line", lang, duty=_e("duty", s["duty"], lang), authority=authority_text(s["authority"], lang),
               discretion=_e("discretion", "may" if s.get("discretionary") else "shall", lang),
               condition=condition, measure=_measure(s, lang), fine=_fine(s, lang),
               provision=provision_text(s["provision"], _titles(), lang),

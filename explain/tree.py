@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from ..labels import label
-from .cite import cite_text, provision_text, title_text
+from .cite import authority_text, cite_text, provision_text, title_text
 
 # The conclusions an answer reports (cplaw.assessment/1) and the predicates a user asks about; any other
 # derived predicate is a helper step of the rules.
@@ -59,6 +59,8 @@ def _value(param_type: str, value: str, lang: str) -> str:
     found = label("enums", f"{param_type}.{value}", lang)
     if found != f"{param_type}.{value}":
         return found
+    if param_type == "string":
+        value = authority_text(value, lang)
     inst = _program().instruments.get(value)
     if inst is not None:
         return title_text(inst.title, lang)
