@@ -1,4 +1,4 @@
-"""Citations as lawyers write them: 《中华人民共和国清洁生产促进法》（2012年版）第三十九条第二款第（一）项."""
+"""Citations as lawyers write them: 《中华人民共和国清洁生产促进法》（2012年修正）第三十九条第二款第（一）项."""
 
 from __future__ import annotations
 
@@ -32,10 +32,16 @@ def _number(value: Any, lang: str) -> str:
 
 
 @cache
+def program():
+    """The packaged rule base's program, whose instruments and predicates the renderers name."""
+    from ..api import RuleBase
+    return RuleBase.load().program
+
+
+@cache
 def _amended(instrument: str) -> bool:
     """Whether an instrument is a later version of a text of the same title (a statute's 修正)."""
-    from ..api import RuleBase
-    instruments = RuleBase.load().program.instruments
+    instruments = program().instruments
     inst = instruments.get(instrument)
     if inst is None or inst.version is None:
         return False

@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from ..labels import LANGS
-from .tree import _internal, answer, build
+from .tree import answer, build, internal
 
 FORMAT = "cplaw.explanation/1"
 
@@ -22,7 +22,7 @@ FORMAT = "cplaw.explanation/1"
 def to_json_data(graph: nx.DiGraph) -> dict[str, Any]:
     return {"format": FORMAT, "kind": graph.graph.get("kind"), "query": graph.graph.get("query"),
             "roots": list(graph.graph.get("roots", [])),
-            "nodes": [{"id": n, **d, "internal": _internal(d)} for n, d in graph.nodes(data=True)],
+            "nodes": [{"id": n, **d, "internal": internal(d)} for n, d in graph.nodes(data=True)],
             "edges": [{"from": a, "to": b} for a, b in graph.edges()],
             "answer": {lang: answer(graph, build(graph, lang), lang) for lang in LANGS}}
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..labels import label
-from .cite import authority_text, chinese_number, cite_text, provision_text, title_text
+from .cite import authority_text, chinese_number, cite_text, program, provision_text, title_text
 
 
 @dataclass
@@ -25,8 +25,7 @@ class Section:
 
 @lru_cache(maxsize=1)
 def _titles() -> dict[str, str]:
-    from ..api import RuleBase
-    return {inst.id: inst.title for inst in RuleBase.load().program.instruments.values()}
+    return {inst.id: inst.title for inst in program().instruments.values()}
 
 
 def _p(key: str, lang: str, **values: Any) -> str:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import networkx as nx
 
 from ..labels import label
-from .cite import authority_text, cite_text, provision_text, title_text
+from .cite import authority_text, cite_text, program, provision_text, title_text
 
 # The conclusions an answer reports (cplaw.assessment/1) and the predicates a user asks about; any other
 # derived predicate is a helper step of the rules.
@@ -44,14 +43,8 @@ class Reason:
     repeated: bool = False
 
 
-@lru_cache(maxsize=1)
-def _program():
-    from ..api import RuleBase
-    return RuleBase.load().program
-
-
 def _general(instrument: str) -> bool:
-    inst = _program().instruments.get(instrument)
+    inst = program().instruments.get(instrument)
     return bool(inst and inst.general)
 
 
@@ -61,18 +54,18 @@ def _value(param_type: str, value: str, lang: str) -> str:
         return found
     if param_type == "string":
         value = authority_text(value, lang)
-    inst = _program().instruments.get(value)
+    inst = program().instruments.get(value)
     if inst is not None:
         return title_text(inst.title, lang)
-    if " art. " in value and value.partition(" art. ")[0] in _program().instruments:
-        return provision_text(value, {i.id: i.title for i in _program().instruments.values()}, lang)
+    if " art. " in value and value.partition(" art. ")[0] in program().instruments:
+        return provision_text(value, {i.id: i.title for i in program().instruments.values()}, lang)
     return value
 
 
 def fact_sentence(predicate: str, args: list[str], lang: str, fallback: str = "") -> str:
     """A fact as a sentence: ``phrases.fact.<predicate>`` filled with its arguments by parameter name,
     else the predicate's description followed by its arguments."""
-    pred = _program().predicates.get(predicate)
+    pred = program().predicates.get(predicate)
     params = pred.params if pred else ()
     values = {p.name: _value(p.type, a, lang) for p, a in zip(params, args)}
     key = f"fact.{predicate}"
@@ -86,7 +79,7 @@ def fact_sentence(predicate: str, args: list[str], lang: str, fallback: str = ""
                  args=label("phrases", "enum_sep", lang).join(shown)) if shown else description
 
 
-def _internal(data: dict[str, Any]) -> bool:
+def internal(data: dict[str, Any]) -> bool:
     if data["kind"] in INTERNAL_KINDS:
         return True
     return data["kind"] == "conclusion" and data["predicate"] not in REPORTED
@@ -130,7 +123,7 @@ _ATOM = re.compile(r"^(not )?(\w+)\((.*)\)$")
 def failed_sentence(text: str, lang: str) -> str:
     """A failing condition (``not is_done(start_audit, 2009-03-15)``) in words where it is an atom."""
     match = _ATOM.match(text)
-    if not match or match.group(2) not in _program().predicates:
+    if not match or match.group(2) not in program().predicates:
         return label("phrases", "failed_comparison", lang, text=text)
     args = [a.strip() for a in match.group(3).split(",")] if match.group(3) else []
     args = ["_" if a[:1].isupper() else a for a in args]  # an unbound variable: any value
@@ -155,7 +148,7 @@ def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
             return [route]
         if data["kind"] == "rule":
             return [r for child in graph.successors(node) for r in reasons(child)]
-        if detail != "full" and _internal(data) and node not in graph.graph.get("roots", []):
+        if detail != "full" and internal(data) and node not in graph.graph.get("roots", []):
             lifted = [r for child in graph.successors(node) for r in reasons(child)]
             return lifted or [Reason("", "folded", node, folded=1)]
         item = Reason(_sentence(data, lang), data["kind"], node)
