@@ -5,10 +5,10 @@ from __future__ import annotations
 import networkx as nx
 
 from ..labels import label
-from .tree import Reason, answer, build, cite_line
+from .tree import Reason, answer, build, shown_cites
 
 
-def lines_of(item: Reason, lang: str, quoted: set[tuple], depth: int, repeat_cites: bool) -> list[str]:
+def lines_of(item: Reason, lang: str, quoted: set[tuple], depth: int) -> list[str]:
     """The lines of one reason and those under it; an article's words are quoted once."""
     pad = "  " * depth
     if item.repeated:
@@ -16,16 +16,14 @@ def lines_of(item: Reason, lang: str, quoted: set[tuple], depth: int, repeat_cit
     out = [f"{pad}- {item.text}"]
 
     def cites(group):
-        for cite in group:
-            key = (cite["instrument"], cite["article"], cite.get("paragraph"), cite.get("item"))
-            if key in quoted and not repeat_cites:
-                continue
-            out.append(f"{pad}    {cite_line(cite, lang, quoted)}")
+        for ref, words in shown_cites(item, group, lang, quoted):
+            quote = label("phrases", "cite_words", lang, text=words) if words else ""
+            out.append(f"{pad}    {ref}{quote}" if ref else f"{pad}    {quote.lstrip(':： ')}")
 
     cites(item.cites)
     out += [f"{pad}    {note}" for note in item.notes]
     for child in item.children:
-        out += lines_of(child, lang, quoted, depth + 1, repeat_cites)
+        out += lines_of(child, lang, quoted, depth + 1)
     cites(item.general_cites)
     return out
 
@@ -42,7 +40,7 @@ def to_text(graph: nx.DiGraph, lang: str = "en", detail: str = "brief") -> str:
     quoted: set[tuple] = set()
     items = [route for tree in trees for route in tree.children] if graph.graph.get("kind") == "why_not" else trees
     for item in items:
-        out += lines_of(item, lang, quoted, 0, repeat_cites=False)  # an article is cited once
+        out += lines_of(item, lang, quoted, 0)  # an article is cited once
     if folded(items):
         out.append(label("phrases", "folded", lang, n=folded(items)))
     return "\n".join(out)

@@ -41,6 +41,7 @@ class Reason:
     children: list[Reason] = field(default_factory=list)
     folded: int = 0
     repeated: bool = False
+    head: tuple | None = None  # the citation the text already names (a route's): its words shown alone
 
 
 def _general(instrument: str) -> bool:
@@ -144,6 +145,7 @@ def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
             route = Reason(label("phrases", "route_full" if detail == "full" else "route", lang, rule=data["rule"],
                                  where=cite_text(head[0], lang) if head else data["rule"]), "route", node)
             route.cites, route.general_cites = own, general
+            route.head = cite_key(head[0]) if head else None
             route.children = [r for child in graph.successors(node) for r in reasons(child)]
             return [route]
         if data["kind"] == "rule":
@@ -202,9 +204,18 @@ def answer(graph: nx.DiGraph, trees: list[Reason], lang: str) -> str:
                  fact=label("phrases", "list_sep", lang).join(t.text for t in trees))
 
 
-def cite_line(cite: dict[str, Any], lang: str, quoted: set[tuple]) -> str:
-    """A citation with the article's words the first time it is shown, its reference alone after that."""
-    key = (cite["instrument"], cite["article"], cite.get("paragraph"), cite.get("item"))
-    first = key not in quoted
-    quoted.add(key)
-    return cite_text(cite, lang, words=first)
+def cite_key(cite: dict[str, Any]) -> tuple:
+    return cite["instrument"], cite["article"], cite.get("paragraph"), cite.get("item")
+
+
+def shown_cites(item: Reason, group: list[dict[str, Any]], lang: str, quoted: set[tuple]) -> list[tuple[str, str]]:
+    """(reference, words) of the citations of ``group`` not quoted yet; the one the item's text names
+    already (its head) with its words alone. Each article is quoted once in an explanation."""
+    shown = []
+    for cite in group:
+        key = cite_key(cite)
+        if key in quoted:
+            continue
+        quoted.add(key)
+        shown.append(("" if key == item.head else cite_text(cite, lang), cite.get("text") or ""))
+    return shown
