@@ -219,3 +219,12 @@ def test_missing_facts_render_as_questions(assessment) -> None:
     assert "尚需补充的事实" in zh and "该物质具有哪些危害特性？（substances[0].hazards；决定：mandatory(toxic)）" in zh
     assert "What hazards does the substance have? (substances[0].hazards; decides: mandatory(toxic))" in en
     assert zh.index("尚需补充的事实") < zh.index("、说明\n")
+
+
+def test_svg_keeps_chinese_text_in_an_installed_font(assessment) -> None:
+    import shutil
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz (dot) is not installed: CI installs it (.ci/run)")
+    from cplaw.explain.render import to_svg
+    svg = to_svg(assessment.explain("violation(start_audit)"), "zh")
+    assert svg.lstrip().startswith("<?xml") and "Noto Sans CJK SC" in svg and "开展清洁生产审核" in svg
