@@ -77,26 +77,12 @@ class Assessment:
 
 
 def query_atom(query: str | ir.Atom, program: ir.Program) -> ir.Atom:
-    """A query as an atom of the vocabulary; missing trailing arguments mean any value."""
+    """A query as an atom of the vocabulary (cplaw/queries.py: Chinese names and duty names too); missing
+    trailing arguments mean any value."""
     if isinstance(query, ir.Atom):
-        atom = query
-    else:
-        from lark.exceptions import LarkError
-
-        from .parser import parse_query
-        try:
-            atom = parse_query(query if "(" in query else f"{query}()")
-        except LarkError:
-            raise CplawError(f"cannot read the query {query!r}: write an atom such as mandatory(toxic)") from None
-    pred = program.predicates.get(atom.predicate)
-    if pred is None:
-        known = ", ".join(sorted(p.name for p in program.predicates.values() if p.kind == "derived"))
-        raise CplawError(f"unknown predicate {atom.predicate!r} in the query; conclusions: {known}")
-    if len(atom.args) > pred.arity:
-        raise CplawError(f"{atom.predicate} takes {pred.arity} arguments "
-                         f"({', '.join(p.name for p in pred.params)})")
-    padding = tuple(ir.Var(f"_{i}", anonymous=True) for i in range(pred.arity - len(atom.args)))
-    return ir.Atom(atom.predicate, atom.args + padding)
+        return query
+    from .queries import read_query
+    return read_query(query, program)
 
 
 class RuleBase:

@@ -33,8 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument("profile", nargs="+", help="profile files, folders of profiles, or - (JSON Lines)")
     assess.add_argument("--jobs", type=int, default=1, metavar="N", help="assess over N processes (default 1)")
     assess.add_argument("--as-of", help="the date to assess as of (YYYY-MM-DD; default: today)")
-    assess.add_argument("--format", choices=["text", "json"], default="text")
-    assess.add_argument("--lang", choices=["en", "zh"], default="en")
+    assess.add_argument("--format", choices=["text", "json", "html"], default="text")
+    _lang_arguments(assess)
     _option_argument(assess)
     _engine_argument(assess)
 
@@ -45,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("profile")
         cmd.add_argument("query")
         cmd.add_argument("--as-of")
-        cmd.add_argument("--format", choices=["text", "json", "dot"], default="text")
-        cmd.add_argument("--lang", choices=["en", "zh"], default="en")
+        cmd.add_argument("--format", choices=["text", "json", "dot", "svg", "html"], default="text")
+        _lang_arguments(cmd)
         _option_argument(cmd)
         _engine_argument(cmd)
 
@@ -78,6 +78,22 @@ def _parser() -> argparse.ArgumentParser:
 def _engine_argument(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--engine", choices=ENGINES, default=None,
                      help=f"the engine that evaluates the rules (default: {DEFAULT_ENGINE}; docs/engines.md)")
+
+
+def default_lang() -> str:
+    """zh where the locale is Chinese (LC_ALL, LC_MESSAGES or LANG zh_*), else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _lang_arguments(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--lang", choices=["en", "zh"], default=None,
+                     help="language of the answer (default: zh where the locale is Chinese, else en)")
+    cmd.add_argument("--detail", choices=["brief", "full"], default="brief",
+                     help="full: show internal steps and every reading taken")
 
 
 def _option_argument(cmd: argparse.ArgumentParser) -> None:
@@ -145,16 +161,17 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name}\n  {text}")
         return 0
     assessment = rules.assess(args.profile, args.as_of, args.option, engine=args.engine)
+    lang = args.lang or default_lang()
     if args.command == "assess":
         if args.format == "json":
             print(json.dumps(assessment.data, ensure_ascii=False, indent=2))
         else:
-            print(render_assessment(assessment.data, args.lang))
+            from .explain.memo import memo_html, memo_text
+            print((memo_html if args.format == "html" else memo_text)(assessment.data, lang, args.detail))
         return 0
-    from .explain.render import to_dot, to_json, to_text
+    from .explain.render import render
     graph = assessment.explain(args.query) if args.command == "why" else assessment.why_not(args.query)
-    print({"text": lambda: to_text(graph, args.lang), "json": lambda: to_json(graph),
-           "dot": lambda: to_dot(graph, args.lang)}[args.format]())
+    print(render(graph, args.format, lang, args.detail))
     return 0
 
 
@@ -173,7 +190,7 @@ def _assess_batch(rules: RuleBase, args: argparse.Namespace) -> int:
         elif args.format == "json":
             print(json_line(result.data))
         else:
-            print(f"== {name} ==\n{render_assessment(result.data, args.lang)}\n")
+            print(f"== {name} ==\n{render_assessment(result.data, args.lang or default_lang(), args.detail)}\n")
     return 1 if failed else 0
 
 
@@ -206,46 +223,10 @@ def _check(path: str | None) -> int:
     return 0
 
 
-def render_assessment(doc: dict[str, Any], lang: str = "en") -> str:
-    """A plain-text reading of an assessment."""
-    zh = lang == "zh"
-    lines = [f"{doc['enterprise']} — {'评估基准日' if zh else 'as of'} {doc['as_of']}", ""]
-    grounds = doc["mandatory_audit"]
-    if grounds:
-        lines.append("应当实施强制性清洁生产审核：" if zh else "Subject to mandatory cleaner-production audit:")
-        for g in grounds:
-            lines.append(f"  {g['ground']}: " + "; ".join(f"{c['instrument']} art. {c['article']}" for c in g["cites"]))
-    else:
-        lines.append("不属于强制性清洁生产审核对象" if zh else "Not subject to mandatory cleaner-production audit.")
-    if doc["obligations"]:
-        lines += ["", "义务：" if zh else "Duties:"]
-        for o in doc["obligations"]:
-            moved = f" (nominal {o['due_nominal']})" if o["due_nominal"] != o["due"] else ""
-            done = f", done {o['done']}" if o.get("done") else ""
-            first = " (binds first)" if o.get("binds_first") and o["status"] in ("overdue", "pending") else ""
-            first += " [holiday calendar unknown for that year]" if o.get("calendar_note") else ""
-            if o.get("possible_statuses"):
-                first += (f" [turns on the year's holiday arrangement: {' or '.join(o['possible_statuses'])}; "
-                          f"last day {o['due_range']['earliest']} … {o['due_range']['latest']}]")
-            lines.append(f"  [{o['instrument']}] {o['duty']}: due {o['due']}{moved} — {o['status']}{done}{first}")
-    if doc["violations"]:
-        lines += ["", "违法：" if zh else "Breaches:"]
-        lines += [f"  [{v['instrument']}] {v['duty']} since {v['since']}" + (f" until {v['until']}" if v.get("until") else "")
-                  + (" [only if the year's holiday arrangement makes it late]" if v.get("turns_on_arrangement") else "")
-                  for v in doc["violations"]]
-    if doc["sanctions"]:
-        lines += ["", "法律责任：" if zh else "Sanctions:"]
-        for s in doc["sanctions"]:
-            fine = f" {s['fine_min']}–{s['fine_max']} yuan" if s["fine_max"] is not None else ""
-            cond = f" if {s['condition']}" if s["condition"] else ""
-            may = " (may)" if s.get("discretionary") else ""
-            barred = " [time-barred]" if s.get("time_barred") else ""
-            lines.append(f"  {s['duty']}: {s['measure']}{fine}{cond}{may} — {s['authority']} "
-                         f"({s['provision']}, law of {s['law_day']}){barred}")
-    if doc["notes"]:
-        lines += ["", "说明：" if zh else "Notes:"]
-        lines += [f"  [{n['kind']}] {n['text']}" for n in doc["notes"]]
-    return "\n".join(lines)
+def render_assessment(doc: dict[str, Any], lang: str = "en", detail: str = "brief") -> str:
+    """The assessment as a short legal memo (kept for callers; see cplaw.explain.memo)."""
+    from .explain.memo import memo_text
+    return memo_text(doc, lang, detail)
 
 
 def _calendar(args: argparse.Namespace) -> int:

@@ -196,7 +196,8 @@ class Explainer:
 
     def why(self, atom: ir.Atom) -> nx.DiGraph:
         self.graph.graph.update(kind="why", query=str(atom))
-        roots = [self.fact(atom.predicate, row) for row in self.session.ask(atom.predicate, self._pattern(atom))]
+        rows = sorted(self.session.ask(atom.predicate, self._pattern(atom)), key=lambda r: tuple(map(value_text, r)))
+        roots = [self.fact(atom.predicate, row) for row in rows]  # in a fixed order, whichever engine ran
         self.graph.graph["roots"] = roots
         return self.graph
 

@@ -145,7 +145,8 @@ def test_unverified_texts_show_in_citations_and_explanations(rules) -> None:
     report = next(o for o in result.data["obligations"] if o["duty"] == "submit_report")
     assert report["cites"][0]["number_confirmed"] is False
     text = to_text(result.explain("due(submit_report)"))
-    assert "CN-M-2016 art. 12 [corroborated] [article number unconfirmed]" in text
+    assert "清洁生产审核办法 (2016) art. 12 [corroborated, not checked against an official copy] " \
+           "[article number unconfirmed]" in text
     assert any(n["kind"] == "unofficial_source" and n["instrument"] == "CN-EEC-2026" for n in result.data["notes"])
 
 

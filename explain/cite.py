@@ -1,0 +1,113 @@
+"""Citations as lawyers write them: 《中华人民共和国清洁生产促进法》（2012年修正）第三十九条第二款第（一）项."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from ..labels import label
+
+_DIGITS = "零一二三四五六七八九"
+_NUMERALS = _DIGITS + "十百"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 39 → 三十九, 105 → 一百零五 (article numbers stay below 1000)."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else
+                                 ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest)))
+    return _DIGITS[n // 100] + "百" + tail
+
+
+def _number(value: Any, lang: str) -> str:
+    text = str(value)
+    chinese = label("phrases", "numerals", lang) == "chinese"
+    return chinese_number(int(text)) if chinese and text.isdigit() else text
+
+
+@cache
+def program():
+    """The packaged rule base's program, whose instruments and predicates the renderers name."""
+    from ..api import RuleBase
+    return RuleBase.load().program
+
+
+@cache
+def _amended(instrument: str) -> bool:
+    """Whether an instrument is a later version of a text of the same title (a statute's 修正)."""
+    instruments = program().instruments
+    inst = instruments.get(instrument)
+    if inst is None or inst.version is None:
+        return False
+    return any(o.title == inst.title and o.version and o.version < inst.version for o in instruments.values())
+
+
+def where(cite: dict[str, Any], lang: str) -> str:
+    """第三十九条第二款第（一）项 / art. 39, para. 2, item (1)."""
+    article = str(cite["article"])
+    key = "cite_article_number" if article.isdigit() else \
+        "cite_section" if article and all(ch in _NUMERALS for ch in article) else "cite_article_other"
+    parts = [label("phrases", key, lang, n=_number(article, lang))]
+    if cite.get("paragraph"):
+        parts.append(label("phrases", "cite_paragraph", lang, n=_number(cite["paragraph"], lang)))
+    if cite.get("item"):
+        parts.append(label("phrases", "cite_item", lang, n=_number(cite["item"], lang)))
+    return label("phrases", "cite_join", lang).join(parts)
+
+
+def cite_text(cite: dict[str, Any], lang: str, words: bool = False) -> str:
+    """The title, its version, the article, and the grade of an unverified source; with ``words`` the article's
+    own words after it."""
+    text = title_text(cite.get("title") or cite["instrument"], lang)
+    if cite.get("version"):
+        key = "cite_amended" if _amended(cite["instrument"]) else "cite_version"
+        text += label("phrases", key, lang, year=cite["version"][:4])
+    text += label("phrases", "title_gap", lang) + where(cite, lang)
+    if cite.get("status") and cite["status"] != "verified":
+        text += label("phrases", "cite_grade", lang, grade=label("enums", f"source_status.{cite['status']}", lang))
+    if cite.get("number_confirmed") is False:
+        text += label("phrases", "cite_number_unconfirmed", lang)
+    if cite.get("reported"):
+        text += reported_text(cite["reported"], lang)
+    elif words and cite.get("text"):
+        text += label("phrases", "cite_words", lang, text=cite["text"])
+    return text
+
+
+def reported_text(reported: dict[str, Any], lang: str) -> str:
+    """What others report of an article whose words were not seen: marked as such, attributed, never quoted
+    as the article."""
+    key = "cite_reported" if reported["words"] else "cite_reported_bare"
+    return label("phrases", key, lang, label=reported["label"][lang], by=reported["by"], words=reported["words"])
+
+
+def title_text(title: str, lang: str) -> str:
+    """A title in its marks (《…》 in Chinese, a title within it in 〈…〉)."""
+    inner = label("phrases", "nested_title_marks", lang)
+    return label("phrases", "cite_title", lang, title=title.replace("《", inner[0]).replace("》", inner[1]))
+
+
+def instrument_text(program_titles: dict[str, str], instrument: str, lang: str) -> str:
+    """An instrument named by its title."""
+    return title_text(program_titles.get(instrument, instrument), lang)
+
+
+def provision_text(provision: str, titles: dict[str, str], lang: str) -> str:
+    """A provision id such as ``CN-CPPL-2012 art. 39`` as 《…》第三十九条."""
+    instrument, _, article = provision.partition(" art. ")
+    if not article:
+        return provision
+    head = instrument_text(titles, instrument, lang)
+    return head + label("phrases", "title_gap", lang) + where({"article": article}, lang)
+
+
+def authority_text(authority: str, lang: str) -> str:
+    """An authority the rules name in Chinese, in ``lang`` where the vocabulary has it."""
+    found = label("phrases", f"authority.{authority}", lang) if "." not in authority else authority
+    return authority if found == f"authority.{authority}" else found

@@ -1,0 +1,229 @@
+"""Reasons as a tree of sentences, built from an explanation graph (explain/graph.py).
+
+Every renderer (text, HTML, DOT, SVG) draws this tree, so they say the same thing. A conclusion's sentence
+comes from its predicate and arguments; its citations from the rules that derived it, the texts' own articles
+first and general rules (民法典 periods, 行政处罚法) after its reasons. Internal steps — comparisons, guards of
+force, absences, and derived predicates no answer reports — are folded into the step above them unless
+``detail="full"``; their reasons (an input fact, a period) are lifted, never lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from ..labels import label
+from .cite import authority_text, cite_text, program, provision_text, title_text
+
+# The conclusions an answer reports (cplaw.assessment/1) and the predicates a user asks about; any other
+# derived predicate is a helper step of the rules.
+REPORTED = frozenset({
+    "mandatory", "due", "status", "violation", "sanction", "note", "time_barred", "done", "grade", "passed",
+    "failed", "title", "is_toxic_enterprise", "toxic_substance", "exceeds_standard", "exceeds_quota",
+    "exceeds_energy", "audit_list", "penalty", "punishable_under", "governs", "law_day", "discovered",
+    "condition_met", "resolves", "is_listed"})
+INTERNAL_KINDS = frozenset({"comparison", "in_force", "absent"})
+
+
+@dataclass
+class Reason:
+    """One sentence of an explanation, with the articles behind it and the reasons under it."""
+
+    text: str
+    kind: str
+    node: str
+    cites: list[dict[str, Any]] = field(default_factory=list)
+    general_cites: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    children: list[Reason] = field(default_factory=list)
+    folded: int = 0
+    repeated: bool = False
+    head: tuple | None = None  # the citation the text already names (a route's): its words shown alone
+
+
+def _general(instrument: str) -> bool:
+    inst = program().instruments.get(instrument)
+    return bool(inst and inst.general)
+
+
+def _value(param_type: str, value: str, lang: str) -> str:
+    found = label("enums", f"{param_type}.{value}", lang)
+    if found != f"{param_type}.{value}":
+        return found
+    if param_type == "string":
+        value = authority_text(value, lang)
+    inst = program().instruments.get(value)
+    if inst is not None:
+        return title_text(inst.title, lang)
+    if " art. " in value and value.partition(" art. ")[0] in program().instruments:
+        return provision_text(value, {i.id: i.title for i in program().instruments.values()}, lang)
+    return value
+
+
+def fact_sentence(predicate: str, args: list[str], lang: str, fallback: str = "") -> str:
+    """A fact as a sentence: ``phrases.fact.<predicate>`` filled with its arguments by parameter name,
+    else the predicate's description followed by its arguments."""
+    pred = program().predicates.get(predicate)
+    params = pred.params if pred else ()
+    values = {p.name: _value(p.type, a, lang) for p, a in zip(params, args)}
+    key = f"fact.{predicate}"
+    if label("phrases", key, lang) != key and "_" not in args:
+        return label("phrases", key, lang, **values)
+    short = label("phrases", f"query_names.{predicate}", lang)
+    description = short.split("/")[0] if short != f"query_names.{predicate}" else \
+        (getattr(pred, lang) if pred else "") or fallback or predicate
+    shown = [v for v in (values.get(p.name, a) for p, a in zip(params, args)) if v != "_"] if params else args
+    return label("phrases", "fact_generic", lang, description=description,
+                 args=label("phrases", "enum_sep", lang).join(shown)) if shown else description
+
+
+def internal(data: dict[str, Any]) -> bool:
+    if data["kind"] in INTERNAL_KINDS:
+        return True
+    return data["kind"] == "conclusion" and data["predicate"] not in REPORTED
+
+
+def _split_cites(cites: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    own = [c for c in cites if not _general(c["instrument"])]
+    return own, [c for c in cites if _general(c["instrument"])]
+
+
+def _sentence(data: dict[str, Any], lang: str) -> str:
+    kind = data["kind"]
+    if kind in ("conclusion", "input", "not_derived", "holds"):
+        text = fact_sentence(data["predicate"], data["args"], lang, data.get(lang, ""))
+        if kind == "input" and data.get("path"):
+            text += label("phrases", "from_profile", lang, path=data["path"])
+        if kind == "not_derived":
+            text = label("phrases", "not_derived", lang, fact=text)
+        return text
+    if kind == "period":
+        if "effective" in data:
+            moved = label("phrases", "effective_moved", lang, nominal=data["nominal"], why=data["moved_because"]) \
+                if data.get("moved_because") else ""
+            return label("phrases", "effective_line", lang, effective=data["effective"], moved=moved)
+        period = data.get("period_zh") if label("phrases", "numerals", lang) == "chinese" else data.get("period")
+        return label("phrases", "period_line", lang, start=data.get("start", ""), period=period or "",
+                     nominal=data["nominal"])
+    if kind == "in_force":
+        return label("phrases", "in_force", lang, instrument=data["instrument"], day=data["day"],
+                     start=data["start"], end=data["end"] or label("phrases", "open_end", lang))
+    if kind == "absent":
+        return label("phrases", "absent", lang, text=fact_sentence(data["predicate"], data["args"], lang))
+    if kind == "failed":
+        return label("phrases", "first_failed", lang, text=failed_sentence(data["text"], lang))
+    return data.get("text", kind)
+
+
+_ATOM = re.compile(r"^(not )?(\w+)\((.*)\)$")
+
+
+def failed_sentence(text: str, lang: str) -> str:
+    """A failing condition (``not is_done(start_audit, 2009-03-15)``) in words where it is an atom."""
+    match = _ATOM.match(text)
+    if not match or match.group(2) not in program().predicates:
+        return label("phrases", "failed_comparison", lang, text=text)
+    args = [a.strip() for a in match.group(3).split(",")] if match.group(3) else []
+    args = ["_" if a[:1].isupper() else a for a in args]  # an unbound variable: any value
+    fact = fact_sentence(match.group(2), args, lang)
+    return label("phrases", "failed_negated" if match.group(1) else "failed_atom", lang, fact=fact)
+
+
+def successors(graph: nx.DiGraph, node: str) -> list[str]:
+    """A node's reasons in a fixed order: a rule's premises in the order of its body; a conclusion's
+    derivations (rules) by id, whichever order the engine found them in."""
+    found = list(graph.successors(node))
+    return found if graph.nodes[node]["kind"] == "rule" else sorted(found)
+
+
+def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
+    """The reason trees of a graph's roots; a step reached twice is given once, then marked as repeated."""
+    seen: set[str] = set()
+
+    def reasons(node: str) -> list[Reason]:
+        """The reasons ``node`` contributes to its parent: itself, or (folded) its own reasons."""
+        data = graph.nodes[node]
+        if data["kind"] == "rule" and graph.graph.get("kind") == "why_not":
+            own, general = _split_cites(data["cites"])
+            head = (own or general)[:1]
+            route = Reason(label("phrases", "route_full" if detail == "full" else "route", lang, rule=data["rule"],
+                                 where=cite_text(head[0], lang) if head else data["rule"]), "route", node)
+            route.cites, route.general_cites = own, general
+            route.head = cite_key(head[0]) if head else None
+            route.children = [r for child in successors(graph, node) for r in reasons(child)]
+            return [route]
+        if data["kind"] == "rule":
+            return [r for child in successors(graph, node) for r in reasons(child)]
+        if detail != "full" and internal(data) and node not in graph.graph.get("roots", []):
+            lifted = [r for child in successors(graph, node) for r in reasons(child)]
+            return lifted or [Reason("", "folded", node, folded=1)]
+        item = Reason(_sentence(data, lang), data["kind"], node)
+        if node in seen:
+            item.repeated = bool(graph.out_degree(node))
+            return [item]
+        seen.add(node)
+        cites = [c for rule in successors(graph, node) if graph.nodes[rule]["kind"] == "rule"
+                 for c in graph.nodes[rule]["cites"]] + list(data.get("cites", []))
+        item.cites, item.general_cites = _split_cites(cites)
+        for rule in successors(graph, node):
+            rd = graph.nodes[rule]
+            if rd["kind"] == "rule":
+                item.notes += [label("phrases", "reading", lang, name=r["name"], text=r["text"])
+                               for r in rd.get("readings", []) if detail == "full"]
+        if data.get("calendar_note"):
+            item.notes.append(label("phrases", "calendar_note", lang, text=data["calendar_note"]))
+        for child in successors(graph, node):
+            for reason in reasons(child):
+                if reason.kind == "folded":
+                    item.folded += reason.folded
+                elif not any(r.node == reason.node or (r.text == reason.text and reason.kind == "route")
+                             for r in item.children) and not (reason.kind == "route" and all(
+                                 c.repeated for c in reason.children) and reason.children):
+                    item.children.append(reason)
+        return [item]
+
+    return [r for root in graph.graph.get("roots", []) for r in reasons(root)]
+
+
+def answer(graph: nx.DiGraph, trees: list[Reason], lang: str) -> str:
+    """The answer in one sentence."""
+    query = graph.graph.get("query", "")
+    if graph.graph.get("kind") == "why_not":
+        if graph.graph.get("holds"):
+            return label("phrases", "why_not_holds", lang, query=query)
+        root = trees[0] if trees else None
+        root_data = graph.nodes[root.node] if root else None
+        routes = [c for c in root.children] if root else []
+        if len(routes) == 1 and routes[0].kind == "failed":
+            reason = routes[0].text
+        elif not routes:
+            reason = label("phrases", "why_not_no_rule", lang)
+        else:
+            reason = label("phrases", "why_not_routes" if len(routes) > 1 else "why_not_route", lang, n=len(routes))
+        shown = fact_sentence(root_data["predicate"], root_data["args"], lang) if root_data else query
+        return label("phrases", "why_not_answer", lang, query=shown, reason=reason)
+    if not trees:
+        return label("phrases", "why_none", lang, query=query)
+    return label("phrases", "why_answer", lang,
+                 fact=label("phrases", "list_sep", lang).join(t.text for t in trees))
+
+
+def cite_key(cite: dict[str, Any]) -> tuple:
+    return cite["instrument"], cite["article"], cite.get("paragraph"), cite.get("item")
+
+
+def shown_cites(item: Reason, group: list[dict[str, Any]], lang: str, quoted: set[tuple]) -> list[tuple[str, str]]:
+    """(reference, words) of the citations of ``group`` not quoted yet; the one the item's text names
+    already (its head) with its words alone. Each article is quoted once in an explanation."""
+    shown = []
+    for cite in group:
+        key = cite_key(cite)
+        if key in quoted:
+            continue
+        quoted.add(key)
+        head = key == item.head and not cite.get("reported")  # a report is always named as one
+        shown.append(("" if head else cite_text(cite, lang), cite.get("text") or ""))
+    return shown

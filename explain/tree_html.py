@@ -1,0 +1,33 @@
+"""An explanation as a self-contained HTML page: the answer, then nested reasons that fold (<details>),
+each with the article's words."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from ..labels import label
+from .html import render_page
+from .text import folded
+from .tree import Reason, answer, build, shown_cites
+
+
+def _view(item: Reason, lang: str, quoted: set[tuple]) -> dict:
+    def cites(group):
+        return [{"ref": ref, "words": words} for ref, words in shown_cites(item, group, lang, quoted)]
+
+    return {"text": item.text + (label("phrases", "see_above", lang) if item.repeated else ""),
+            "kind": item.kind, "cites": cites(item.cites), "notes": item.notes,
+            "children": [_view(c, lang, quoted) for c in item.children],
+            "general": cites(item.general_cites)}
+
+
+def to_html(graph: nx.DiGraph, lang: str = "en", detail: str = "brief") -> str:
+    trees = build(graph, lang, detail)
+    why_not = graph.graph.get("kind") == "why_not"
+    items = [route for tree in trees for route in tree.children] if why_not else trees
+    quoted: set[tuple] = set()
+    views = [_view(item, lang, quoted) for item in items]  # an article is cited once
+    hidden = folded(items)
+    return render_page("explanation.html.j2", lang=lang, answer=answer(graph, trees, lang), items=views,
+                       folded=label("phrases", "folded", lang, n=hidden) if hidden else None,
+                       title=label("phrases", "html_title", lang, query=graph.graph.get("query", "")))
