@@ -1,4 +1,4 @@
-"""The ``cplaw`` command: assess, why, why-not, law, options, coverage, check.
+"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, check.
 
 Exit codes: 0 answered; 1 bad input (a clear message, no traceback); 2 misuse of the command.
 Set CPLAW_DEBUG=1 to see the traceback of an internal error.
@@ -16,6 +16,7 @@ from typing import Any
 from .api import RuleBase
 from .compiler import compile_files, rule_base_files
 from .errors import CplawError, RuleError
+from .missing import render_missing
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +40,20 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--format", choices=["text", "json", "dot"], default="text")
         cmd.add_argument("--lang", choices=["en", "zh"], default="en")
         _option_argument(cmd)
+
+    whatif = sub.add_parser("what-if", help="assess a profile and a changed copy; print what changes",
+                            description="Changes: --set PATH=VALUE (a field of cplaw.profile/1, e.g. "
+                                        "events[2].date=2009-05-10), --add-event TYPE@DATE[,key=value…], --drop PATH; "
+                                        "--option NAME assesses the copy under a reading; --vs-as-of DATE as of "
+                                        "another day. PROFILE may be - (standard input).")
+    whatif.add_argument("profile")
+    whatif.add_argument("--as-of", help="the date to assess as of (YYYY-MM-DD; default: today)")
+    whatif.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="set_")
+    whatif.add_argument("--add-event", action="append", default=[], metavar="TYPE@DATE[,key=value…]")
+    whatif.add_argument("--drop", action="append", default=[], metavar="PATH")
+    whatif.add_argument("--vs-as-of", metavar="DATE", help="assess the changed copy as of this date")
+    whatif.add_argument("--format", choices=["text", "json"], default="text")
+    _option_argument(whatif)
 
     law = sub.add_parser("law", help="which texts were in force on a date, their versions and sources")
     law.add_argument("--as-of", help="the date (YYYY-MM-DD; default: today)")
@@ -93,7 +108,9 @@ def _run(args: argparse.Namespace) -> int:
         for name, text in sorted(rules.options().items()):
             print(f"{name}\n  {text}")
         return 0
-    assessment = rules.assess(args.profile, args.as_of, args.option)
+    if args.command == "what-if":
+        return _what_if(rules, args)
+    assessment = rules.assess(_profile(args.profile), args.as_of, args.option)
     if args.command == "assess":
         if args.format == "json":
             print(json.dumps(assessment.data, ensure_ascii=False, indent=2))
@@ -104,6 +121,25 @@ def _run(args: argparse.Namespace) -> int:
     graph = assessment.explain(args.query) if args.command == "why" else assessment.why_not(args.query)
     print({"text": lambda: to_text(graph, args.lang), "json": lambda: to_json(graph),
            "dot": lambda: to_dot(graph, args.lang)}[args.format]())
+    return 0
+
+
+def _profile(source: str) -> Any:
+    """A profile argument: a file, or - for standard input."""
+    if source != "-":
+        return source
+    from .profile import load_profile
+    return load_profile("<stdin>", text=sys.stdin.read())
+
+
+def _what_if(rules: RuleBase, args: argparse.Namespace) -> int:
+    from .compare import Change, parse_event, parse_set, read_document, render_comparison
+    doc = read_document("<stdin>", sys.stdin.read()) if args.profile == "-" else read_document(args.profile)
+    changes = [parse_set(text) for text in args.set_] + [parse_event(text) for text in args.add_event] \
+        + [Change("drop", path) for path in args.drop]
+    result = rules.compare(doc, args.as_of, changes, vs_as_of=args.vs_as_of, options=(), vs_options=args.option,
+                           source="<stdin>" if args.profile == "-" else args.profile)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.format == "json" else render_comparison(result))
     return 0
 
 
@@ -155,6 +191,7 @@ def render_assessment(doc: dict[str, Any], lang: str = "en") -> str:
     if doc["notes"]:
         lines += ["", "说明：" if zh else "Notes:"]
         lines += [f"  [{n['kind']}] {n['text']}" for n in doc["notes"]]
+    lines += render_missing(doc.get("missing_facts", []), lang)
     return "\n".join(lines)
 
 
