@@ -29,9 +29,10 @@ from .labels import LANGS, label, vocabulary
 # The conclusions a user asks about, and the argument that names which one (a ground, a duty).
 TARGETS = {"mandatory": "ground", "due": "duty", "violation": "duty", "sanction": "duty"}
 MAX_DEPTH = 6
-# An event the profile does not record did not happen, as far as a breach or a sanction goes (nothing done, no
-# decision made); it is asked about only where a deadline counts from it (a province counting from the notice):
-# for the conclusions below, and only after the derivation got under way on what the profile does record.
+# An event the profile does not record did not happen (nothing done, no decision made, no stage reached yet). It
+# is asked about only where a deadline was drawn from its absence: a derivation of the conclusions below resting
+# on a negation (`not sx_notified(Round)`: the province counts from the notice, and with none recorded the rules
+# count from the list) that the event would make true.
 _EVENT_PREDICATES = ("event",)
 _EVENTS_ASKED_FOR = ("due",)
 
@@ -49,18 +50,20 @@ class Open:
 class _Walk:
     session: Session
     program: ir.Program
-    events: bool = False  # whether an unrecorded event is open (see _EVENTS_ASKED_FOR)
+    events: bool = False  # whether an unrecorded event is open (see _EVENTS_ASKED_FOR), in the walk under way
+    events_under_negation: bool = False  # whether it may be, below a negation the derivation rests on
     memo: dict[tuple, list[tuple[frozenset[Open], frozenset[str]]]] = field(default_factory=dict)
     busy: set[tuple] = field(default_factory=set)
     _reach: dict[bool, set[str]] = field(default_factory=dict)
     _table: dict[str, list[tuple]] = field(default_factory=dict)
 
-    def reaches_open(self, predicate: str) -> bool:
+    def reaches_open(self, predicate: str, events: bool | None = None) -> bool:
         """Whether a predicate can wait on an askable input at all, through positive conditions (a static
         fixpoint over this session's clauses): the walk skips what no question could decide."""
-        if self.events not in self._reach:
+        events = self.events if events is None else events
+        if events not in self._reach:
             askable = {name for name in vocabulary().get("questions", {})
-                       if name in self.program.predicates and (self.events or name not in _EVENT_PREDICATES)}
+                       if name in self.program.predicates and (events or name not in _EVENT_PREDICATES)}
             reach = set(askable)
             grew = True
             while grew:
@@ -71,8 +74,8 @@ class _Walk:
                                                  and lit.predicate in reach for lit in clause.body):
                         reach.add(head)
                         grew = True
-            self._reach[self.events] = reach
-        return predicate in self._reach[self.events]
+            self._reach[events] = reach
+        return predicate in self._reach[events]
 
     def holds(self, predicate: str, pattern: tuple) -> bool:
         """Whether a fact matches (None: any value), read from the session's facts and derived facts."""
@@ -129,6 +132,44 @@ class _Walk:
                 way = self._clause(clause, [substitute(lit, binding) for lit in clause.body], depth)
                 if way is not None and way not in ways:
                     ways.append(way)
+        self.busy.discard(key)
+        self.memo[key] = ways
+        return ways
+
+    def could_change(self, predicate: str, args: tuple, depth: int) -> list[tuple[frozenset[Open], frozenset[str]]]:
+        """For a fact that holds: the open inputs that could undo or alter the derivation the engine made,
+        found where it rests on a negation (``not sx_notified(Round)``: no notice recorded) that an open input
+        could make true, directly or through the conclusions it rests on."""
+        key = ("changed", predicate, args, self.events)
+        if key in self.memo:
+            return self.memo[key]
+        if key in self.busy or depth > MAX_DEPTH:
+            return []
+        self.busy.add(key)
+        ways: list[tuple[frozenset[Open], frozenset[str]]] = []
+        rules = {rule for rule, row in self.session.everything().get(predicate, []) if row == args}
+        for clause in self.session.clauses_for(predicate):
+            binding = unify_head(clause.head, args) if clause.rule in rules else None
+            answers = self._answers([substitute(lit, binding) for lit in clause.body]) if binding is not None else None
+            if not answers:
+                continue
+            full = {**binding, **min(answers, key=lambda a: repr(sorted(a.items(), key=repr)))}
+            for lit in clause.body:
+                if not isinstance(lit, ir.Atom) or not self.reaches_open(lit.predicate, self.events_under_negation):
+                    continue
+                bound = substitute(lit, full)
+                if lit.negated:
+                    positive = ir.Atom(bound.predicate, bound.args)
+                    outer, self.events = self.events, self.events_under_negation
+                    found = [(w[0], w[1] | {clause.rule}) for w in self.could_hold(positive, depth + 1) if w[0]] \
+                        if self.program.predicates[lit.predicate].kind == "derived" else []
+                    self.events = outer
+                elif self.program.predicates[lit.predicate].kind == "derived":
+                    row = tuple(a.value for a in bound.args if isinstance(a, ir.Const))
+                    found = self.could_change(lit.predicate, row, depth + 1) if len(row) == len(bound.args) else []
+                else:
+                    found = []
+                ways += [w for w in found if w not in ways]
         self.busy.discard(key)
         self.memo[key] = ways
         return ways
@@ -303,10 +344,11 @@ def missing_facts(program: ir.Program, session: Session) -> list[dict[str, Any]]
             pattern = [ir.Var(f"_{i}", anonymous=True) for i in range(pred.arity)]
             pattern[position] = ir.Const(value, enum)
             atom = ir.Atom(predicate, tuple(pattern))
-            walk.events = predicate in _EVENTS_ASKED_FOR
-            if walk.holds(predicate, tuple(value if i == position else None for i in range(pred.arity))):
-                continue
-            for opened, rules in walk.could_hold(atom, 0):
+            walk.events_under_negation = predicate in _EVENTS_ASKED_FOR
+            held = [args for args in walk._rows(predicate) if args[position] == value]
+            ways = [w for args in held for w in walk.could_change(predicate, args, 0)] if held \
+                else walk.could_hold(atom, 0)
+            for opened, rules in ways:
                 for item in opened:
                     entry = found.setdefault(item, {"rules": set(), "decides": []})
                     entry["rules"] |= rules

@@ -80,6 +80,20 @@ def test_size_is_asked_only_where_the_annex_row_needs_it(rules) -> None:
     assert "enterprise.industry" not in by_path(rules.assess(shanxi(industry="3012"), "2024-06-01").data)
 
 
+def test_a_deadline_counted_from_a_notice_not_recorded_asks_for_the_notice(rules) -> None:
+    """SX-S004 三(一)1: the list is notified in writing by the end of March, and the plan's periods run from that
+    notice; with none recorded, the rules count from the list (a reading), so the notice decides the deadlines."""
+    listed = {"format": "cplaw.profile/1", "enterprise": {"id": "SX-3", "province": "山西", "industry": "3110"},
+              "events": [{"type": "listed", "date": "2024-03-10", "ground": "provincial"}]}
+    missing = by_path(rules.assess(listed, "2024-06-01").data)
+    assert set(missing) == {"events[+].type=notified"}
+    decides = missing["events[+].type=notified"]["decides"]
+    assert {"predicate": "due", "args": ["start_audit"]} in decides
+    assert {(c["instrument"], c["article"]) for c in missing["events[+].type=notified"]["cites"]} == {("SX-S004", "三(一)")}
+    listed["events"].append({"type": "notified", "date": "2024-03-25"})
+    assert rules.assess(listed, "2024-06-01").data["missing_facts"] == []
+
+
 @pytest.mark.parametrize("name, as_of", [("beijing-compliant.json", "2024-06-01"),
                                          ("dongguan-dyeing.yaml", "2010-04-01")])
 def test_a_complete_profile_is_asked_nothing(rules, name: str, as_of: str) -> None:
