@@ -374,7 +374,8 @@ def render_missing(items: list[dict[str, Any]], lang: str = "en") -> list[str]:
     lines = ["", label("questions", "heading", lang)]
     for item in items:
         decides = ", ".join(f"{d['predicate']}({', '.join(d['args'])})" for d in item["decides"])
-        cites = "; ".join(f"{c['instrument']} art. {c['article']}" for c in item["cites"])
+        cites = "; ".join(dict.fromkeys(f"{c['instrument']} art. {c['article']}"
+                                        + (f" para {c['paragraph']}" if c.get("paragraph") else "") for c in item["cites"]))
         lines.append(f"  - {item['question'][lang]} [{item['path']}]")
         lines.append(f"    {label('questions', 'decides', lang, decides=decides, cites=cites)}")
     return lines
