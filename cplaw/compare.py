@@ -11,13 +11,14 @@ provenance) and the articles it cites.
 from __future__ import annotations
 
 import copy
+import pathlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from .errors import CplawError, ProfileError
+from .errors import CplawError, ProfileError, ProfileIssue
 from .explain.graph import value_text
 from .profile import _parse, profile_schema
 
@@ -163,7 +164,6 @@ def _shown(parts: list[str | int]) -> str:
 
 def read_document(source: str, text: str | None = None) -> dict[str, Any]:
     """A profile document, not yet checked: from a file, or from ``text`` (standard input) named ``source``."""
-    import pathlib
     if text is None:
         try:
             text = pathlib.Path(source).read_text("utf-8-sig")
@@ -171,7 +171,7 @@ def read_document(source: str, text: str | None = None) -> dict[str, Any]:
             raise CplawError(f"{source}: cannot read the file: {exc.strerror or exc}") from None
     doc = _parse(source, text)
     if not isinstance(doc, dict):
-        raise ProfileError([], source)
+        raise ProfileError([ProfileIssue("", "a profile is a mapping of fields (format, enterprise, …)")], source)
     return doc
 
 

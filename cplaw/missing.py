@@ -4,11 +4,15 @@ Derived from the rules, never from a list of cases. For each user-facing conclus
 (``mandatory`` on each ground, ``due``, ``violation`` and ``sanction`` for each duty), every rule clause that
 could conclude it is walked as in why-not, but *relaxed*: where the first failing condition is an input fact
 the profile leaves open — a field it does not give at all (``enterprise.industry``), a substance with no
-hazards or catalogues, an event type it records none of after the derivation got under way — the condition is
-taken as possible, and the walk goes on. A clause whose every failure is such an open fact could hold once
-the facts are given: each of them is reported, with the conclusion it decides and the articles of the rule that
-waits on it. A clause failing on a fact the profile does give (a value below its limit, an event before a
-date, a negation) cannot be rescued by asking, so it asks nothing.
+hazards or catalogues — the condition is taken as possible, and the walk goes on. A clause whose every failure
+is such an open fact could hold once the facts are given: each of them is reported, with the conclusion it
+decides and the articles of the rules that wait on it. A clause failing on a fact the profile does give (a
+value below its limit, an event before a date, a negation) cannot be rescued by asking, so it asks nothing.
+A conclusion that holds asks only where the engine's derivation of it rests on a negation an open input could
+turn (``not sx_notified(Round)``); only there is an unrecorded event asked about (see _EVENTS_ASKED_FOR).
+
+Conditions are matched in Python against the session's facts and the facts the engine derived
+(``Session.facts``, ``Session.everything()``): nothing is derived here, so it costs a few tens of milliseconds.
 
 Which input fields can be asked about is the vocabulary's `questions` section (facts/labels.yaml): a field
 with no question there (a boolean flag, a measurement) is read as the profile gives it.
@@ -79,7 +83,7 @@ class _Walk:
 
     def holds(self, predicate: str, pattern: tuple) -> bool:
         """Whether a fact matches (None: any value), read from the session's facts and derived facts."""
-        return any(all(p is None or p == a for p, a in zip(pattern, args)) for args in self._rows(predicate))
+        return any(all(p is None or p == a for p, a in zip(pattern, args)) for args in self.rows(predicate))
 
     # ── which inputs are open ───────────────────────────────────────────────
     def open_input(self, lit: ir.Atom, prefix_grounded: bool) -> Open | None:
@@ -208,10 +212,6 @@ class _Walk:
     def _first_failure(self, body: list[ir.Literal]) -> tuple[int, dict[str, Any]] | None:
         """The first condition no binding of the ones before it satisfies, and the (first) binding of those
         before it; None if the body holds. Prefixes are searched by halving: a failing prefix fails longer."""
-        first = body[0] if body else None
-        if isinstance(first, ir.Atom) and not first.negated and not self.holds(
-                first.predicate, tuple(a.value if isinstance(a, ir.Const) else None for a in first.args)):
-            return 0, {}
         if self._answers(body) != []:
             return None  # it holds, or cannot be evaluated without a value an open input would give: possible
         low, high, known = 0, len(body), [{}]  # body[:low] holds (bindings: known); body[:high] fails
@@ -235,7 +235,8 @@ class _Walk:
         except _Unbound:
             return None
 
-    def _rows(self, predicate: str) -> list[tuple]:
+    def rows(self, predicate: str) -> list[tuple]:
+        """The facts of a predicate: the session's base facts, or what the engine derived."""
         if predicate not in self._table:
             if self.program.predicates[predicate].kind == "derived":
                 rows = {args for _, args in self.session.everything().get(predicate, [])}
@@ -251,7 +252,7 @@ class _Walk:
         lit = body[index]
         if isinstance(lit, ir.Atom):
             found = False
-            for row in self._rows(lit.predicate):
+            for row in self.rows(lit.predicate):
                 extended = _unify(lit.args, row, binding, lit.negated)
                 if extended is None:
                     continue
@@ -321,17 +322,6 @@ def _without(body: list[ir.Literal], answer: dict[str, Any], dropped: ir.Literal
     return kept
 
 
-def _bound_names(literals: list[ir.Literal]) -> list[str]:
-    names: list[str] = []
-    for lit in literals:
-        if isinstance(lit, ir.Atom) and lit.negated:
-            continue
-        for v in lit.vars():
-            if not v.anonymous and v.name not in names:
-                names.append(v.name)
-    return names
-
-
 def missing_facts(program: ir.Program, session: Session) -> list[dict[str, Any]]:
     """The ``missing_facts`` of an assessment: each open input that could change a user-facing conclusion,
     with the question to ask (zh, en), the conclusions it decides and the articles that make it matter."""
@@ -345,7 +335,7 @@ def missing_facts(program: ir.Program, session: Session) -> list[dict[str, Any]]
             pattern[position] = ir.Const(value, enum)
             atom = ir.Atom(predicate, tuple(pattern))
             walk.events_under_negation = predicate in _EVENTS_ASKED_FOR
-            held = [args for args in walk._rows(predicate) if args[position] == value]
+            held = [args for args in walk.rows(predicate) if args[position] == value]
             ways = [w for args in held for w in walk.could_change(predicate, args, 0)] if held \
                 else walk.could_hold(atom, 0)
             for opened, rules in ways:
