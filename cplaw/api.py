@@ -25,6 +25,7 @@ from .engines.bottomup import prepare
 from .errors import AsOfError, CplawError
 from .facts_mapping import base_facts, rule_base_facts
 from .limits import check_date
+from .missing import missing_facts
 from .profile import Profile, load_profile, profile_from_document
 
 if TYPE_CHECKING:
@@ -147,10 +148,13 @@ class RuleBase:
         return load_profile(profile)
 
     def assess(self, profile: ProfileInput, as_of: _dt.date | str | None = None,
-               options: tuple[str, ...] | list[str] = (), engine: str | None = None) -> Assessment:
+               options: tuple[str, ...] | list[str] = (), engine: str | None = None,
+               missing: bool = True) -> Assessment:
         """Assess an enterprise as of a date (default: today), with the alternative readings ``options``
         chosen instead of the defaults they name (``RuleBase.options()`` lists them), on ``engine``
-        ("bottomup", the default, or "pydatalog"; docs/engines.md)."""
+        ("bottomup", the default, or "pydatalog"; docs/engines.md). ``missing``: also ask which facts the
+        profile lacks that would decide a conclusion (``missing_facts``; cplaw/missing.py); bulk screening
+        may turn it off."""
         day = parse_as_of(as_of)
         engine_session = session_class(engine)
         known = self.options()
@@ -167,6 +171,8 @@ class RuleBase:
         with gc_paused():
             session = engine_session(self.program, facts.facts)
             data = AssessmentBuilder(self.program, session, prof.enterprise.id, day, facts.ignored).build()
+            if missing:
+                data["missing_facts"] = missing_facts(self.program, session)
         return Assessment(data, prof, session)
 
     def assess_many(self, profiles: Iterable[ProfileInput | BatchItem], as_of: _dt.date | str | None = None,
@@ -179,6 +185,29 @@ class RuleBase:
         as for ``assess``."""
         from .batch import assess_many
         return assess_many(self, profiles, as_of, tuple(options), jobs, engine)
+
+    def compare(self, profile: ProfileInput, as_of: _dt.date | str | None = None, changes: list | tuple = (),
+                options: tuple[str, ...] | list[str] = (), vs_as_of: _dt.date | str | None = None,
+                vs_options: tuple[str, ...] | list[str] | None = None, source: str | None = None,
+                engine: str | None = None) -> dict[str, Any]:
+        """What changes between the profile as of ``as_of`` under ``options`` and its copy changed by
+        ``changes`` (cplaw.compare.Change: set, add_event, drop), assessed as of ``vs_as_of`` (default: the
+        same day) under ``vs_options`` (default: the same readings). A ``cplaw.comparison/1`` document:
+        conclusions gained, lost and changed, each with its rules and articles. ``source`` names a document
+        in messages; ``engine`` as for ``assess``."""
+        from .compare import apply_changes, comparison_document, read_document
+        if isinstance(profile, Profile):
+            raise CplawError("compare takes a profile document (dict) or file, not a checked Profile")
+        doc = profile if isinstance(profile, dict) else read_document(str(profile))
+        source = source or ("<document>" if isinstance(profile, dict) else str(profile))
+        vs_options = list(options) if vs_options is None else list(vs_options)
+        variant_doc = apply_changes(doc, list(changes))
+        base = self.assess(profile_from_document(doc, source), as_of, options, engine, missing=False)
+        variant = self.assess(profile_from_document(variant_doc, f"{source}, as changed"),
+                              as_of if vs_as_of is None else vs_as_of, vs_options, engine, missing=False)
+        result = comparison_document(base, variant, list(changes), list(options), vs_options)
+        result["variant"]["same_profile"] = variant_doc == doc
+        return result
 
 
 @lru_cache(maxsize=1)

@@ -38,6 +38,7 @@ class BatchItem:
     text: str | None = None
     as_of: _dt.date | str | None = None
     options: tuple[str, ...] | None = None
+    text_is_json: bool = True  # False: ``text`` is one YAML (or JSON) document
 
 
 @dataclass
@@ -69,13 +70,13 @@ def items_of(profiles: Iterable[ProfileInput | BatchItem]) -> Iterator[BatchItem
 
 def from_arguments(arguments: list[str]) -> list[BatchItem] | Iterator[BatchItem]:
     """The profiles the command line names: files, folders (every *.yaml, *.yml, *.json below, sorted), and
-    ``-`` for JSON Lines on standard input (one profile per line, named ``<stdin>:LINE``)."""
+    ``-`` for standard input: JSON Lines (one profile per line, named ``<stdin>:LINE``) or one document."""
     if arguments == ["-"]:
-        return json_lines(sys.stdin)
+        return stdin_items(sys.stdin)
     items: list[BatchItem] = []
     for argument in arguments:
         if argument == "-":
-            items.extend(json_lines(sys.stdin))
+            items.extend(stdin_items(sys.stdin))
             continue
         path = pathlib.Path(argument)
         if path.is_dir():
@@ -88,9 +89,25 @@ def from_arguments(arguments: list[str]) -> list[BatchItem] | Iterator[BatchItem
     return items
 
 
-def json_lines(stream: Iterable[str]) -> Iterator[BatchItem]:
+def stdin_items(stream: Iterable[str]) -> Iterator[BatchItem]:
+    """Standard input: JSON Lines (streamed) when its first non-blank line is a JSON document of its own,
+    else one profile document (YAML, or JSON over several lines), named ``<stdin>``."""
+    lines = enumerate(stream, 1)
+    number, first = next(((n, line) for n, line in lines if line.strip()), (0, ""))
+    if not first:
+        return
+    try:
+        json.loads(first)
+    except ValueError:
+        yield BatchItem("<stdin>", text=first + "".join(line for _, line in lines), text_is_json=False)
+        return
+    yield BatchItem(f"<stdin>:{number}", text=first.rstrip("\r\n"))
+    yield from json_lines((line for _, line in lines), start=number + 1)
+
+
+def json_lines(stream: Iterable[str], start: int = 1) -> Iterator[BatchItem]:
     """One item per non-blank line of a JSON Lines stream."""
-    for number, line in enumerate(stream, 1):
+    for number, line in enumerate(stream, start):
         if line.strip():
             yield BatchItem(f"<stdin>:{number}", text=line.rstrip("\r\n"))
 
@@ -122,7 +139,7 @@ def _assess(rules: RuleBase, item: BatchItem, as_of: Any, options: tuple[str, ..
     """One item's assessment; a profile given as text or as a dict is checked under the item's name."""
     profile = item.profile
     if item.text is not None:
-        profile = load_profile(item.name, text=item.text, as_json=True)
+        profile = load_profile(item.name, text=item.text, as_json=item.text_is_json)
     elif isinstance(profile, dict):
         profile = profile_from_document(profile, item.name)
     return rules.assess(profile, item.as_of if item.as_of is not None else as_of,

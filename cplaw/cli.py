@@ -1,4 +1,4 @@
-"""The ``cplaw`` command: assess, why, why-not, law, options, coverage, check.
+"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, check.
 
 Exit codes: 0 answered (also when the reader closed the pipe early, e.g. ``| head -1``); 1 bad input (a
 clear message, no traceback; also a limit of cplaw.limits passed); 2 misuse of the command; 3 an internal
@@ -8,6 +8,7 @@ error, i.e. a bug in cplaw (please report it). Set CPLAW_DEBUG=1 to see the trac
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import pathlib
@@ -49,6 +50,21 @@ def _parser() -> argparse.ArgumentParser:
         _lang_arguments(cmd)
         _option_argument(cmd)
         _engine_argument(cmd)
+
+    whatif = sub.add_parser("what-if", help="assess a profile and a changed copy; print what changes",
+                            description="Changes: --set PATH=VALUE (a field of cplaw.profile/1, e.g. "
+                                        "events[2].date=2009-05-10), --add-event TYPE@DATE[,key=value…], --drop PATH; "
+                                        "--option NAME assesses the copy under a reading; --vs-as-of DATE as of "
+                                        "another day. PROFILE may be - (standard input).")
+    whatif.add_argument("profile")
+    whatif.add_argument("--as-of", help="the date to assess as of (YYYY-MM-DD; default: today)")
+    whatif.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="set_")
+    whatif.add_argument("--add-event", action="append", default=[], metavar="TYPE@DATE[,key=value…]")
+    whatif.add_argument("--drop", action="append", default=[], metavar="PATH")
+    whatif.add_argument("--vs-as-of", metavar="DATE", help="assess the changed copy as of this date")
+    whatif.add_argument("--format", choices=["text", "json"], default="text")
+    _option_argument(whatif)
+    _engine_argument(whatif)
 
     law = sub.add_parser("law", help="which texts were in force on a date, their versions and sources")
     law.add_argument("--as-of", help="the date (YYYY-MM-DD; default: today)")
@@ -143,8 +159,15 @@ def _run(args: argparse.Namespace) -> int:
         return _cache(args.clear)
     rules = RuleBase.load()
     if args.command == "assess":
-        from .batch import batch_is
-        if batch_is(args.profile):
+        from .batch import batch_is, stdin_items
+        if args.profile == ["-"]:  # one document on standard input reads as one profile file would
+            items = stdin_items(sys.stdin)
+            first = next(items, None)
+            if first is None or first.text_is_json:
+                return _assess_batch(rules, args, itertools.chain([first] if first else [], items))
+            from .profile import load_profile
+            args.profile = [load_profile(first.name, text=first.text)]
+        elif batch_is(args.profile):
             return _assess_batch(rules, args)
         args.profile = args.profile[0]
     if args.command == "law":
@@ -160,7 +183,9 @@ def _run(args: argparse.Namespace) -> int:
         for name, text in sorted(rules.options().items()):
             print(f"{name}\n  {text}")
         return 0
-    assessment = rules.assess(args.profile, args.as_of, args.option, engine=args.engine)
+    if args.command == "what-if":
+        return _what_if(rules, args)
+    assessment = rules.assess(_profile(args.profile), args.as_of, args.option, engine=args.engine)
     lang = args.lang or default_lang()
     if args.command == "assess":
         if args.format == "json":
@@ -175,11 +200,11 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _assess_batch(rules: RuleBase, args: argparse.Namespace) -> int:
-    """Several profiles: one result each (JSON Lines, or text under a heading), errors on standard error;
-    exit 1 at the end if any profile failed."""
+def _assess_batch(rules: RuleBase, args: argparse.Namespace, items: Any = None) -> int:
+    """Several profiles (or ``items`` already read): one result each (JSON Lines, or text under a heading),
+    errors on standard error; exit 1 at the end if any profile failed."""
     from .batch import from_arguments, json_line, with_progress
-    items = from_arguments(args.profile)
+    items = from_arguments(args.profile) if items is None else items
     results = rules.assess_many(items, args.as_of, args.option, args.jobs, engine=args.engine)
     failed = 0
     for name, result in with_progress(results, len(items) if isinstance(items, list) else None, "assessing"):
@@ -207,6 +232,25 @@ def _cache(clear: bool) -> int:
     print(f"{folder}: {len(files)} compiled rule base(s)")
     for path in files:
         print(f"  {path.name}  {path.stat().st_size / 1e6:.1f} MB")
+    return 0
+
+
+def _profile(source: str) -> Any:
+    """A profile argument: a file, or - for standard input."""
+    if source != "-":
+        return source
+    from .profile import load_profile
+    return load_profile("<stdin>", text=sys.stdin.read())
+
+
+def _what_if(rules: RuleBase, args: argparse.Namespace) -> int:
+    from .compare import Change, parse_event, parse_set, read_document, render_comparison
+    doc = read_document("<stdin>", sys.stdin.read()) if args.profile == "-" else read_document(args.profile)
+    changes = [parse_set(text) for text in args.set_] + [parse_event(text) for text in args.add_event] \
+        + [Change("drop", path) for path in args.drop]
+    result = rules.compare(doc, args.as_of, changes, vs_as_of=args.vs_as_of, options=(), vs_options=args.option,
+                           source="<stdin>" if args.profile == "-" else args.profile, engine=args.engine)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.format == "json" else render_comparison(result))
     return 0
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..labels import label
 from .cite import authority_text, chinese_number, cite_text, program, provision_text, title_text
+from .tree import fact_sentence
 
 
 @dataclass
@@ -216,7 +217,8 @@ def _missing(doc: dict[str, Any], lang: str) -> Section | None:
     for m in missing:
         question = m["question"].get(lang) if isinstance(m.get("question"), dict) else str(m.get("question", ""))
         entries.append((_p("missing_line", lang, question=question, path=m.get("path", ""),
-                           decides=_p("enum_sep", lang).join(map(str, m.get("decides", [])))),
+                           decides=_p("list_sep", lang).join(fact_sentence(d["predicate"], d["args"], lang)
+                                                              for d in m.get("decides", []))),
                         _cites(m.get("cites", []), lang)))
     return Section(_p("h_missing", lang), entries)
 

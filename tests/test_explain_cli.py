@@ -213,11 +213,14 @@ def test_missing_facts_render_as_questions(assessment) -> None:
     from cplaw.explain.memo import memo_text
     cite = dict(assessment.data["mandatory_audit"][0]["cites"][0])
     doc = {**assessment.data, "missing_facts": [{
-        "path": "substances[0].hazards", "decides": ["mandatory(toxic)"], "cites": [cite],
+        "path": "substances[0].hazards", "decides": [{"predicate": "mandatory", "args": ["toxic"]}], "cites": [cite],
         "question": {"zh": "该物质具有哪些危害特性？", "en": "What hazards does the substance have?"}}]}
     zh, en = memo_text(doc, "zh"), memo_text(doc, "en")
-    assert "尚需补充的事实" in zh and "该物质具有哪些危害特性？（substances[0].hazards；决定：mandatory(toxic)）" in zh
-    assert "What hazards does the substance have? (substances[0].hazards; decides: mandatory(toxic))" in en
+    assert "尚需补充的事实" in zh and ("该物质具有哪些危害特性？（substances[0].hazards；决定：企业应当实施强制性清洁生产审核，"
+                                    "依据为使用有毒有害原料进行生产或者在生产中排放有毒有害物质（双有））") in zh
+    assert ("What hazards does the substance have? (substances[0].hazards; decides: the enterprise is subject to "
+            "mandatory audit on the ground of using toxic or hazardous raw materials, or emitting toxic or "
+            "hazardous substances (双有))") in en
     assert zh.index("尚需补充的事实") < zh.index("、说明\n")
 
 
