@@ -91,10 +91,10 @@ class AssessmentBuilder:
     def jurisdiction(self, instrument_id: str) -> str:
         return self.program.instruments[instrument_id].jurisdiction
 
-    def sanction_jurisdiction(self, provision: str, source: str) -> str:
+    def sanction_jurisdiction(self, provision: ir.Provision, source: str) -> str:
         """A provincial measure is the province's, whichever text's duty it follows; a statute's penalty is
         listed under the text whose duty was breached (a province that maps its breach to the Law, say)."""
-        inst = self.program.instruments.get(provision.split(" art. ")[0])
+        inst = self.program.instruments.get(provision.instrument)
         if inst is not None and inst.jurisdiction != "CN":
             return inst.jurisdiction
         return self.jurisdiction(source)
@@ -183,7 +183,7 @@ class AssessmentBuilder:
                     "fine_max": int(fmax) if fmax is not None else None,
                     "condition": None if condition == "none" else condition,
                     "duty": duty, "discretionary": discretion == "may", "round": iso_date(round_),
-                    "jurisdiction": self.sanction_jurisdiction(provision, source), "provision": provision,
+                    "jurisdiction": self.sanction_jurisdiction(provision, source), "provision": str(provision),
                     "governing": when,
                     "law_day": iso_date(law_days.get((*breach, when))), "time_barred": breach in barred,
                     "cites": rule_citations(self.program, behind)}

@@ -13,7 +13,7 @@ from . import ir
 from .builtins import ADD_PERIOD, BUILTINS
 from .errors import Diagnostic
 
-BASE_TYPES = {"date", "period", "number", "int", "string", "ref"}
+BASE_TYPES = {"date", "period", "number", "int", "string", "ref", "provision"}
 NULLABLE = {"number", "int", "string", "date"}
 
 
@@ -30,6 +30,7 @@ class Checker:
         self.predicates: dict[str, ir.Predicate] = {}
         self.rules: dict[str, ir.Rule] = {}
         self.enum_of_value: dict[str, set[str]] = {}
+        self.refs_by_instrument: dict[str, list[ir.ArticleRef]] = {}
 
     def error(self, pos: ir.Pos, message: str, code: str) -> None:
         lines = self.sources.get(pos.file, [])
@@ -43,6 +44,7 @@ class Checker:
                 self._unique(self.instruments, f.instrument.id, f.instrument, "instrument")
             for a in f.articles:
                 self._unique(self.articles, a.ref.key, a, f"article {a.ref}")
+                self.refs_by_instrument.setdefault(a.ref.instrument, []).append(a.ref)
             for e in f.enums:
                 self._unique(self.enums, e.name, e, "enum")
             for p in f.predicates:
@@ -126,6 +128,8 @@ class Checker:
         return pred
 
     def _constant(self, const: ir.Const, expected: str, where: str) -> None:
+        if const.type == "provision":
+            self._provision(const)
         if const.type == "null":
             if expected not in NULLABLE:
                 self.error(const.pos, f"null is not allowed for {where} ({expected})", "type")
@@ -140,6 +144,15 @@ class Checker:
                        "(quote a string, or declare an enum)", "type")
         elif not _compatible(const.type, expected) and not (const.type == "string" and expected == "ref"):
             self.error(const.pos, f"{where} is {expected}, not the {const.type} {const}", "type")
+
+    def _provision(self, const: ir.Const) -> None:
+        """A provision constant names a declared instrument and a declared article (or a part of one)."""
+        value: ir.Provision = const.value
+        if value.instrument not in self.instruments:
+            self.error(const.pos, f"provision {value} names unknown instrument {value.instrument}",
+                       "unknown-article")
+        elif not any(value.covers(ref) for ref in self.refs_by_instrument.get(value.instrument, ())):
+            self.error(const.pos, f"provision {value} is not a declared article", "unknown-article")
 
     def _safety_and_types(self, rule: ir.Rule, clause: ir.Clause, types: dict[str, str]) -> None:
         bound = {v.name for lit in clause.body if isinstance(lit, ir.Atom) and not lit.negated for v in lit.vars()}

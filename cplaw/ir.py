@@ -41,9 +41,9 @@ class Var:
 
 @dataclass(frozen=True)
 class Const:
-    """A constant with its type: date, period, number, string, symbol or null."""
+    """A constant with its type: date, period, number, string, symbol, provision or null."""
 
-    value: _dt.date | Period | Decimal | int | str | None
+    value: _dt.date | Period | Decimal | int | str | Provision | None
     type: str
     pos: Pos = field(default=NOWHERE, compare=False)
 
@@ -154,6 +154,28 @@ class ArticleRef:
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.label()}"
+
+
+@dataclass(frozen=True)
+class Provision:
+    """A provision as a value of the language (a `provision` constant): an article, paragraph or item of a
+    declared instrument. Engines treat it as an opaque, hashable value; it prints as a citation does."""
+
+    instrument: str
+    article: str
+    paragraph: int | None = None
+    item: int | None = None
+
+    def __str__(self) -> str:
+        return str(ArticleRef(self.instrument, self.article, self.paragraph, self.item))
+
+    def __lt__(self, other: object) -> bool:
+        return str(self) < str(other)
+
+    def covers(self, ref: ArticleRef) -> bool:
+        """True when ``ref`` (a declared article, paragraph or item) lies within this provision."""
+        return (ref.instrument, ref.article) == (self.instrument, self.article) \
+            and self.paragraph in (None, ref.paragraph) and self.item in (None, ref.item)
 
 
 @dataclass(frozen=True)

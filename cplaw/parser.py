@@ -87,6 +87,12 @@ class _ToIR(Transformer):
         return ir.Const(str(items[0]), "symbol", self._pos(items[0]))
 
     @v_args(meta=True)
+    def provision(self, meta, items):
+        instrument, ref = items
+        value = ir.Provision(str(instrument), ref.article, ref.paragraph, ref.item)
+        return ir.Const(value, "provision", self._pos(meta))
+
+    @v_args(meta=True)
     def null(self, meta, items):
         return ir.Const(None, "null", self._pos(meta))
 

@@ -32,7 +32,7 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
     "syntax-two": [
         ("syntax", 14, 40, "unexpected double_exceed_by_facts; expected one of: COMMA, DOT"),
         ("unknown-predicate", 18, 23, "unknown predicate no_such_predicate"),
-        ("syntax", 22, 31, "unexpected ,; expected one of: DATE, LPAR, NAME, NOT, NULL, PERIOD"),
+        ("syntax", 22, 31, "unexpected ,; expected one of: DATE, INSTRUMENT_ID, LPAR, NAME, NOT, NULL, PERIOD"),
     ],
     "unknown-predicate": [("unknown-predicate", 14, 23, "unknown predicate toxic_by_fact")],
     "arity": [("arity", 14, 23, "listed takes 3 arguments (Ref, Day, Ground), given 2")],
@@ -73,6 +73,8 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
                                               "bad.reading-conflict.one: one name, one reading")],
     "input-head": [("input-head", 14, 3, "province is an input predicate: no rule may conclude it")],
     "bad-date": [("syntax", 14, 46, "2009-02-30 is not a calendar date")],
+    "unknown-provision": [("unknown-article", 15, 20, "is not a declared article"),
+                          ("unknown-article", 16, 20, "names unknown instrument")],
     "unknown-type": [("unknown-type", 12, 1, "predicate bad_colour: unknown type 'colour' for Colour")],
     "no-instrument": [
         ("structure", 2, 1, "articles and rules need the file's instrument declared"),

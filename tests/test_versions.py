@@ -83,11 +83,11 @@ article 1 at 1..1 "测试条文。"
 rule test.second-fine
   cites art 1
   applies at Day
-  penalty("XX-TEST art. 1", Duty, Source, Round, When, fine, "测试机关", 0, MAX, refuses_to_correct, shall) :- punishable_under("CN-EEC-2026 art. 1221", Duty, Source, Round, When), law_day(Duty, Source, Round, When, Day).
+  penalty(XX-TEST-SECOND-FINE art 1, Duty, Source, Round, When, fine, "测试机关", 0, MAX, refuses_to_correct, shall) :- punishable_under(CN-EEC-2026 art 1221, Duty, Source, Round, When), law_day(Duty, Source, Round, When, Day).
 """
 
 
-@pytest.mark.parametrize("maximum, kept", [(10000, "CN-EEC-2026 art. 1221"), (1000000, "XX-TEST art. 1")])
+@pytest.mark.parametrize("maximum, kept", [(10000, "CN-EEC-2026 art. 1221"), (1000000, "XX-TEST-SECOND-FINE art. 1")])
 def test_one_fine_for_one_act_keeps_the_higher(maximum: int, kept: str) -> None:
     """行政处罚法 art. 29: two provisions fine the same breach; only the higher maximum is kept."""
     extra = ("tests/second-fine.cplaw", SECOND_FINE.replace("MAX", str(maximum)))
