@@ -56,7 +56,7 @@ def register(*classes: type) -> None:
         NODE_TYPES[cls.__name__] = cls
 
 
-register(ir.Pos, ir.Var, ir.Const, ir.BinOp, ir.Call, ir.Atom, ir.Comparison, ir.ArticleRef, ir.Instrument,
+register(ir.Pos, ir.Provision, ir.Var, ir.Const, ir.BinOp, ir.Call, ir.Atom, ir.Comparison, ir.ArticleRef, ir.Instrument,
          ir.Article, ir.Param, ir.Predicate, ir.Enum, ir.Reading, ir.Clause, ir.Rule, ir.RuleFile,
          ir.CompiledClause, ir.Program, Period)
 

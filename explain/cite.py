@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -98,13 +99,17 @@ def instrument_text(program_titles: dict[str, str], instrument: str, lang: str) 
     return title_text(program_titles.get(instrument, instrument), lang)
 
 
+_PROVISION = re.compile(r"^(?P<instrument>\S+) art\. (?P<article>.+?)(?: para\. (?P<paragraph>\d+))?(?: item (?P<item>\d+))?$")
+
+
 def provision_text(provision: str, titles: dict[str, str], lang: str) -> str:
-    """A provision id such as ``CN-CPPL-2012 art. 39`` as 《…》第三十九条."""
-    instrument, _, article = provision.partition(" art. ")
-    if not article:
+    """A provision as the engine prints it (``CN-CPPL-2012 art. 39 para. 1``, ir.Provision) as
+    《…》第三十九条第一款."""
+    match = _PROVISION.match(provision)
+    if not match:
         return provision
-    head = instrument_text(titles, instrument, lang)
-    return head + label("phrases", "title_gap", lang) + where({"article": article}, lang)
+    head = instrument_text(titles, match["instrument"], lang)
+    return head + label("phrases", "title_gap", lang) + where(match.groupdict(), lang)
 
 
 def authority_text(authority: str, lang: str) -> str:
