@@ -60,6 +60,14 @@ class _Walk:
     busy: set[tuple] = field(default_factory=set)
     _reach: dict[bool, set[str]] = field(default_factory=dict)
     _table: dict[str, list[tuple]] = field(default_factory=dict)
+    _derived: dict[str, list[tuple[str, tuple]]] | None = None
+    _indexes: dict[tuple, dict[tuple, list[tuple]]] = field(default_factory=dict)
+
+    def derived(self) -> dict[str, list[tuple[str, tuple]]]:
+        """What the engine derived, (rule, row) by predicate: asked of the session once per walk."""
+        if self._derived is None:
+            self._derived = self.session.everything()
+        return self._derived
 
     def reaches_open(self, predicate: str, events: bool | None = None) -> bool:
         """Whether a predicate can wait on an askable input at all, through positive conditions (a static
@@ -151,7 +159,7 @@ class _Walk:
             return []
         self.busy.add(key)
         ways: list[tuple[frozenset[Open], frozenset[str]]] = []
-        rules = {rule for rule, row in self.session.everything().get(predicate, []) if row == args}
+        rules = {rule for rule, row in self.derived().get(predicate, []) if row == args}
         for clause in self.session.clauses_for(predicate):
             binding = unify_head(clause.head, args) if clause.rule in rules else None
             answers = self._answers([substitute(lit, binding) for lit in clause.body]) if binding is not None else None
@@ -239,11 +247,30 @@ class _Walk:
         """The facts of a predicate: the session's base facts, or what the engine derived."""
         if predicate not in self._table:
             if self.program.predicates[predicate].kind == "derived":
-                rows = {args for _, args in self.session.everything().get(predicate, [])}
+                rows = {args for _, args in self.derived().get(predicate, [])}
             else:
                 rows = {args for name, args in self.session.facts if name == predicate}
             self._table[predicate] = list(rows)
         return self._table[predicate]
+
+    def _candidates(self, atom: ir.Atom, binding: dict[str, Any]) -> list[tuple]:
+        """The rows of an atom's predicate that agree with its constants and bound variables (an index per
+        predicate and bound positions, built on first use)."""
+        known = [(i, t.value if isinstance(t, ir.Const) else binding[t.name]) for i, t in enumerate(atom.args)
+                 if isinstance(t, ir.Const) or (not t.anonymous and t.name in binding)]
+        if not known:
+            return self.rows(atom.predicate)
+        positions = tuple(i for i, _ in known)
+        index = self._indexes.get((atom.predicate, positions))
+        if index is None:
+            index = {}
+            for row in self.rows(atom.predicate):
+                index.setdefault(tuple(row[i] for i in positions), []).append(row)
+            self._indexes[(atom.predicate, positions)] = index
+        try:
+            return index.get(tuple(v for _, v in known), [])
+        except TypeError:  # an unhashable value: look through every row
+            return self.rows(atom.predicate)
 
     def _match(self, body: list[ir.Literal], index: int, binding: dict[str, Any]):
         if index == len(body):
@@ -252,7 +279,7 @@ class _Walk:
         lit = body[index]
         if isinstance(lit, ir.Atom):
             found = False
-            for row in self.rows(lit.predicate):
+            for row in self._candidates(lit, binding):
                 extended = _unify(lit.args, row, binding, lit.negated)
                 if extended is None:
                     continue
