@@ -24,6 +24,7 @@ import unittest.mock
 from decimal import Decimal
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
@@ -33,6 +34,7 @@ from cplaw import CplawError, ProfileError, RuleBase, RuleError
 from cplaw.api import parse_as_of
 from cplaw.cli import main
 from cplaw.compiler import compile_files, vocabulary_files
+from cplaw.engines import ENGINES
 from cplaw.profile import Profile, load_profile, profile_from_document, profile_schema, validate_assessment
 
 HERE = pathlib.Path(__file__).parent
@@ -309,6 +311,31 @@ def test_mutated_scenario_profiles_load_or_fail_clearly(case: tuple[dict[str, An
           "2011-03-01"))  # found: TJ-TJ2's certificate has no expiry, titles[0].until null broke the schema
 def test_mutated_scenarios_assess_or_fail_clearly(case: tuple[dict[str, Any], str]) -> None:
     _assess_or_error(*case)
+
+
+def _engines_agree(doc: Any, as_of: str) -> None:
+    """The same answer, or the same error, from every engine (the differential suite's promise, on fuzz input)."""
+    outcomes = {}
+    for engine in ENGINES:
+        try:
+            result = RULES.assess(doc, as_of, engine=engine)
+            outcomes[engine] = ("answer", json.dumps(result.data, sort_keys=True, ensure_ascii=False, default=str),
+                                sorted(result.session.rules_that_fired()))
+        except CplawError as err:
+            outcomes[engine] = ("error", str(err))
+    event(next(iter(outcomes.values()))[0])
+    first, *others = outcomes.values()
+    assert all(o == first for o in others), {e: o[:2] for e, o in outcomes.items()}
+
+
+@pytest.mark.slow
+@budget(150, 10_000)
+@given(st.one_of(PROFILES.map(lambda d: (d, None)), mutated_scenario()), AS_OF)
+def test_engines_agree_on_fuzz_profiles(case: tuple[Any, str | None], as_of: str) -> None:
+    """Schema profiles and mutated scenario profiles through pyDatalog and the default engine: identical
+    documents (missing facts included) and rules fired, or the same error."""
+    doc, scenario_as_of = case
+    _engines_agree(doc, scenario_as_of or as_of)
 
 
 @budget(400, 5_000)
