@@ -41,6 +41,14 @@ class BatchItem:
     text_is_json: bool = True  # False: ``text`` is one YAML (or JSON) document
 
 
+@dataclass(frozen=True)
+class How:
+    """How every profile of a batch is assessed: on which engine, and whether missing facts are asked."""
+
+    engine: str | None = None
+    missing: bool = True
+
+
 @dataclass
 class DetachedAssessment(Assessment):
     """An assessment made in a worker process: its document, its profile and the rules that fired there,
@@ -118,7 +126,7 @@ def batch_is(arguments: list[str]) -> bool:
 
 
 def assess_many(rules: RuleBase, profiles: Iterable[ProfileInput | BatchItem], as_of: _dt.date | str | None,
-                options: tuple[str, ...], jobs: int, engine: str | None = None,
+                options: tuple[str, ...], jobs: int, engine: str | None = None, missing: bool = True,
                 ) -> Iterator[tuple[str, Assessment | CplawError]]:
     """(name, assessment or error) per profile, in input order; see RuleBase.assess_many."""
     if jobs < 1:
@@ -130,12 +138,13 @@ def assess_many(rules: RuleBase, profiles: Iterable[ProfileInput | BatchItem], a
                          f"{', '.join(sorted(rules.options())) or 'none'}")
     session_class(engine)  # an unknown engine fails the batch at once
     items = items_of(profiles)
-    return _in_process(rules, items, day, options, engine) if jobs == 1 else _over_processes(
-        rules, items, day, options, jobs, engine)
+    how = How(engine, missing)
+    return _in_process(rules, items, day, options, how) if jobs == 1 else _over_processes(
+        rules, items, day, options, jobs, how)
 
 
 def _assess(rules: RuleBase, item: BatchItem, as_of: Any, options: tuple[str, ...],
-            engine: str | None) -> Assessment:
+            how: How) -> Assessment:
     """One item's assessment; a profile given as text or as a dict is checked under the item's name."""
     profile = item.profile
     if item.text is not None:
@@ -143,14 +152,15 @@ def _assess(rules: RuleBase, item: BatchItem, as_of: Any, options: tuple[str, ..
     elif isinstance(profile, dict):
         profile = profile_from_document(profile, item.name)
     return rules.assess(profile, item.as_of if item.as_of is not None else as_of,
-                        item.options if item.options is not None else options, engine=engine)
+                        item.options if item.options is not None else options, engine=how.engine,
+                        missing=how.missing)
 
 
 def _in_process(rules: RuleBase, items: Iterable[BatchItem], as_of: Any, options: tuple[str, ...],
-                engine: str | None) -> Iterator[tuple[str, Assessment | CplawError]]:
+                how: How) -> Iterator[tuple[str, Assessment | CplawError]]:
     for item in items:
         try:
-            yield item.name, _assess(rules, item, as_of, options, engine)
+            yield item.name, _assess(rules, item, as_of, options, how)
         except CplawError as err:
             yield item.name, err
 
@@ -182,12 +192,12 @@ def _start_worker(recipe: tuple[str, Any]) -> None:
         _worker_rules = RuleBase.load(value)
 
 
-def _work(item: BatchItem, as_of: Any, options: tuple[str, ...], engine: str | None) -> tuple[str, Any]:
+def _work(item: BatchItem, as_of: Any, options: tuple[str, ...], how: How) -> tuple[str, Any]:
     """In a worker: the assessment's document and profile, or the error as data (exceptions with their own
     constructors do not survive pickling)."""
     assert _worker_rules is not None
     try:
-        result = _assess(_worker_rules, item, as_of, options, engine)
+        result = _assess(_worker_rules, item, as_of, options, how)
     except ProfileError as err:
         return "profile-error", ([(i.path, i.message) for i in err.issues], err.source)
     except CplawError as err:
@@ -208,20 +218,20 @@ def _result(outcome: tuple[str, Any]) -> Assessment | CplawError:
 
 
 def _over_processes(rules: RuleBase, items: Iterable[BatchItem], as_of: Any, options: tuple[str, ...],
-                    jobs: int, engine: str | None) -> Iterator[tuple[str, Assessment | CplawError]]:
+                    jobs: int, how: How) -> Iterator[tuple[str, Assessment | CplawError]]:
     """The workers start here, before the caller iterates (and perhaps starts a progress bar's thread)."""
     from concurrent.futures import ProcessPoolExecutor
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(_recipe(rules),))
     pool.submit(int).result()
-    return _stream(pool, items, as_of, options, jobs, engine)
+    return _stream(pool, items, as_of, options, jobs, how)
 
 
 def _stream(pool: Any, items: Iterable[BatchItem], as_of: Any, options: tuple[str, ...],
-            jobs: int, engine: str | None) -> Iterator[tuple[str, Assessment | CplawError]]:
+            jobs: int, how: How) -> Iterator[tuple[str, Assessment | CplawError]]:
     pending: deque = deque()
     try:
         for item in items:
-            pending.append((item.name, pool.submit(_work, item, as_of, options, engine)))
+            pending.append((item.name, pool.submit(_work, item, as_of, options, how)))
             if len(pending) >= jobs * WINDOW:
                 name, future = pending.popleft()
                 yield name, _result(future.result())

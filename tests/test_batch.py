@@ -175,3 +175,19 @@ def test_a_batch_runs_on_the_engine_it_names() -> None:
             assert isinstance(result.session, session_class("pydatalog"))
     with pytest.raises(CplawError, match="engine"):
         rules.assess_many([path], "2010-04-01", engine="no-such-engine")
+
+
+def test_a_batch_may_leave_missing_facts_out() -> None:
+    """missing=False reaches every profile (in this process and in the workers): the documents lack only
+    missing_facts; by default they carry it as assess does."""
+    rules = RuleBase.load()
+    shanxi = {"format": "cplaw.profile/1", "enterprise": {"id": "SX-1", "province": "山西"},
+              "substances": [{"name": "汞催化剂", "use": "raw_material"}]}
+    full = rules.assess(shanxi, "2024-06-01").data
+    assert full["missing_facts"]  # the profile lacks hazards, catalogues, industry and size
+    for jobs in (1, 2):
+        [(_, with_)] = list(rules.assess_many([shanxi], "2024-06-01", jobs=jobs))
+        [(_, without)] = list(rules.assess_many([shanxi], "2024-06-01", jobs=jobs, missing=False))
+        assert with_.data == full, jobs
+        assert "missing_facts" not in without.data and without.data == {
+            k: v for k, v in full.items() if k != "missing_facts"}, jobs
