@@ -102,6 +102,18 @@ def _parser() -> argparse.ArgumentParser:
     impact.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     _engine_argument(impact)
 
+    show = sub.add_parser("show", help="a rule file woven with its law: each article's words, the rules beneath",
+                          description="The instrument's header, each article's words with the rules that encode "
+                                      "it (their source), readings, and with --scenarios the scenarios in which "
+                                      "each rule fired. --all --out DIR builds the docs site for the rule base.")
+    show.add_argument("rulefile", nargs="?", help="a file of the rule base (e.g. cn/cppl-2012.cplaw)")
+    show.add_argument("--rules", metavar="DIR", help="the rule base (default: the packaged one)")
+    show.add_argument("--format", choices=["html", "md"], default="md")
+    show.add_argument("--scenarios", metavar="DIR", help="run the scenarios here; show which exercise each rule")
+    show.add_argument("--jobs", type=int, default=1, metavar="N", help="run the scenarios over N processes")
+    show.add_argument("--all", action="store_true", help="every rule file of the rule base, with an index")
+    show.add_argument("--out", metavar="DIR", help="with --all: the folder to write the pages to")
+
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
     return parser
@@ -175,6 +187,8 @@ def _run(args: argparse.Namespace) -> int:
         return _cache(args.clear)
     if args.command == "impact":
         return _impact(args)
+    if args.command == "show":
+        return _show(args)
     rules = RuleBase.load()
     if args.command == "assess":
         from .batch import batch_is, stdin_items
@@ -295,6 +309,23 @@ def _impact(args: argparse.Namespace) -> int:
               "text": impact.render_text}[args.format]
     print(render(doc))
     return 1 if unreadable else 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from . import literate
+    if args.all != (args.rulefile is None) or args.all != (args.out is not None):
+        raise CplawError("show: give a RULEFILE, or --all with --out DIR")
+    files = rule_base_files(args.rules)
+    rules = RuleBase.load(args.rules)
+    fired = literate.scenarios_fired(rules, pathlib.Path(args.scenarios), args.jobs) if args.scenarios else None
+    if args.all:
+        count = literate.site(rules, pathlib.Path(args.out), args.format, fired, files)
+        print(f"{count} rule files rendered into {args.out}", file=sys.stderr)
+        return 0
+    path, text = literate.find_file(files, args.rulefile)
+    view = literate.file_view(rules, path, text, fired)
+    print(literate.render_html(view) if args.format == "html" else literate.render_markdown(view))
+    return 0
 
 
 def _check(path: str | None) -> int:
