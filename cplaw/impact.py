@@ -104,13 +104,22 @@ def _diff(old: dict, new: dict, parts: tuple[str, ...]) -> dict[Any, dict[str, A
         if before is None or after is None:
             change, what = ("added", []) if before is None else ("removed", [])
         else:
-            what = [p for p in parts if getattr(before, p) != getattr(after, p)]
+            what = [p for p in parts if _part(before, p) != _part(after, p)]
             if not what:
                 continue
             change = "edited"
         pos = (after or before).pos
         out[key] = {"change": change, "parts": what, "file": pos.file, "line": pos.line}
     return out
+
+
+def _part(obj: Any, name: str) -> Any:
+    """A part of a rule, article or instrument as compared: clauses as their text, so that the parser's
+    numbering of anonymous variables (``_`` → _1, _2 … across a file) does not count."""
+    value = getattr(obj, name)
+    if name == "clauses":
+        return tuple((str(c.head), tuple(map(str, c.body))) for c in value)
+    return value
 
 
 def program_edits(old: ir.Program, new: ir.Program) -> Edits:

@@ -142,3 +142,26 @@ def test_base_revision(capsys) -> None:
     doc = json.loads(out)
     jsonschema.validate(doc, SCHEMA)
     assert doc["before"]["source"] == "HEAD" and doc["after"]["source"] == "working tree"
+
+
+def test_a_removed_rule_and_nothing_else(before, tmp_path, capsys) -> None:
+    # Without rule law2012.false-report the 2012 Law derives no breach of truthful reporting from a
+    # false_report_found event: QH-92 (found 2012-09-10, under the 2012 Law) loses that violation. The rules
+    # after it in the file are unchanged, though the parser numbers their anonymous variables anew.
+    after = tmp_path / "after"
+    shutil.copytree(before, after)
+    path = after / "cn/cppl-2012.cplaw"
+    text = path.read_text("utf-8")
+    start, end = text.index("rule law2012.false-report\n"), text.index("rule law2012.art39.false-report\n")
+    path.write_text(text[:start] + text[end:], "utf-8")
+    scenario = ROOT / "tests/scenarios/provinces/qh/92-review-false-report-across-2012.yaml"
+    code, out, _ = _impact(capsys, "--before", str(before), "--after", str(after), "--corpus", str(scenario),
+                           "--format", "json")
+    doc = json.loads(out)
+    assert [(r["id"], r["change"]) for r in doc["edits"]["rules"]] == [("law2012.false-report", "removed")]
+    (profile,) = doc["profiles"]
+    lost = [e for e in profile["lost"] if e["section"] == "violations"]
+    assert [e["key"] for e in lost] == [{"duty": "truthful_report", "instrument": "CN-CPPL-2012",
+                                         "round": "2012-09-10"}]
+    assert all(e["cause"]["rules"] == ["law2012.false-report"]
+               for kind in ("gained", "lost", "changed") for e in profile[kind])
