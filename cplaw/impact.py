@@ -252,22 +252,24 @@ def cause(edits: Edits, reaches: list[tuple[ir.Program, Reach]]) -> dict[str, li
 # ── the report ──────────────────────────────────────────────────────────────────────────────────────────
 def impact(before: RuleBase, after: RuleBase, items: list[CorpusItem], *, before_label: str = "before",
            after_label: str = "after", engine: str | None = None) -> dict[str, Any]:
-    """The ``cplaw.impact/1`` document (facts/schema/impact.schema.json)."""
+    """The ``cplaw.impact/1`` document (facts/schema/impact.schema.json). Two rule bases that do not differ
+    are not run: nothing can change."""
     edits = program_edits(before.program, after.program)
     profiles: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     reached_by: dict[str, list[str]] = {}
-    for item, old, new in _assessed(before, after, items, engine):
+    failing = 0
+    for item, old, new in _assessed(before, after, items if edits else [], engine):
         if isinstance(old, CplawError) or isinstance(new, CplawError):
-            if not (isinstance(old, CplawError) and isinstance(new, CplawError) and str(old) == str(new)):
+            if isinstance(old, CplawError) and isinstance(new, CplawError) and str(old) == str(new):
+                failing += 1
+            else:
                 errors.append({"name": item.name, "before": _error(old), "after": _error(new)})
             continue
         for program, assessment in ((before.program, old), (after.program, new)):
             rules = assessment.session.rules_that_fired()
             for label in _edited_labels(edits, program, rules):
                 reached_by.setdefault(label, []).append(item.name)
-        if not edits:
-            continue
         found = compare_assessments(old, new)
         if not any(found.values()):
             continue
@@ -282,7 +284,8 @@ def impact(before: RuleBase, after: RuleBase, items: list[CorpusItem], *, before
     profiles.sort(key=lambda p: (p["enterprise"], p["name"]))
     edited = _edits_document(edits, reached_by)
     return {"format": FORMAT, "before": _side(before, before_label), "after": _side(after, after_label),
-            "edits": edited, "corpus": {"profiles": len(items), "with_changes": len(profiles)},
+            "edits": edited, "corpus": {"profiles": len(items), "with_changes": len(profiles),
+                                                  "failing_on_both": failing},
             "changed": bool(profiles or errors), "profiles": profiles, "errors": errors,
             "unreached": {"rules": [r["id"] for r in edited["rules"] if not r["reached_by"]],
                           "articles": [a["article"] for a in edited["articles"] if not a["reached_by"]],
@@ -366,6 +369,12 @@ def _edit_lines(doc: dict[str, Any]) -> list[str]:
 
 
 def _summary(doc: dict[str, Any]) -> str:
+    failing = doc["corpus"].get("failing_on_both", 0)
+    tail = f" ({failing} fail alike under both and are not compared)" if failing else ""
+    return _counted(doc).removesuffix(".") + tail + "."
+
+
+def _counted(doc: dict[str, Any]) -> str:
     count = doc["corpus"]["profiles"]
     if not any(doc["edits"].values()):
         return (f"The two rule bases do not differ (comments and layout aside): no conclusion of the {count} "

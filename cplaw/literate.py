@@ -18,6 +18,7 @@ from .api import RuleBase
 from .batch import BatchItem, DetachedAssessment
 from .compiler import rule_base_files
 from .errors import CplawError
+from .labels import LANGS, label
 
 
 @dataclass
@@ -107,9 +108,11 @@ def file_view(rules: RuleBase, path: str, text: str, fired: dict[str, list[str]]
 def _instrument(inst: ir.Instrument) -> dict[str, Any]:
     return {"id": inst.id, "title": inst.title, "number": inst.number, "issuer": inst.issuer,
             "version": (inst.version or inst.in_force_from).isoformat(),
-            "in_force": f"{inst.in_force_from.isoformat()} … {inst.in_force_to.isoformat() if inst.in_force_to else ''}",
+            "in_force": f"{inst.in_force_from.isoformat()} … {inst.in_force_to.isoformat()}" if inst.in_force_to
+            else f"from {inst.in_force_from.isoformat()}",
             "source": f"{inst.source_file} lines {inst.source_lines[0]}–{inst.source_lines[1]}",
-            "status": inst.status, "note": inst.note}
+            "status": inst.status, "note": inst.note,
+            "grade": " / ".join(label("enums", f"source_status.{inst.status}", lang) for lang in LANGS)}
 
 
 def scenarios_fired(rules: RuleBase, folder: pathlib.Path, jobs: int = 1) -> dict[str, list[str]]:
@@ -159,7 +162,7 @@ def render_markdown(view: FileView) -> str:
     if inst:
         out += [f"- id: `{inst['id']}`" + (f"; {_md(inst['number'])}" if inst["number"] else ""),
                 f"- issuer: {_md(inst['issuer'] or '—')}", f"- version: {inst['version']}; in force {inst['in_force']}",
-                f"- source: `{inst['source']}`; grade: **{inst['status']}**"]
+                f"- source: `{inst['source']}`; grade: **{_md(inst['grade'])}**"]
         if inst["note"]:
             out.append(f"- note: {_md(inst['note'])}")
     out += [f"- rule file: `{view.path}`", ""]

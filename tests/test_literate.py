@@ -21,7 +21,7 @@ def _show(capsys, *args: str) -> str:
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_article_words_then_the_rule_beneath(capsys, fmt) -> None:
     out = _show(capsys, "cplaw/rules/cn/cppl-2012.cplaw", "--format", fmt)
-    assert "中华人民共和国清洁生产促进法" in out and "verified" in out and "2012-07-01" in out
+    assert "中华人民共和国清洁生产促进法" in out and "已核对 / verified" in out and "2012-07-01 … 2026-08-14" in out
     article = out.index("CN-CPPL-2012 art. 39 para. 1")
     words = out.index(ART39, article)
     rule = out.index("law2012.art39<" if fmt == "html" else "rule `law2012.art39`", words)
