@@ -26,6 +26,7 @@ from . import ir
 from .api import Assessment, RuleBase, parse_as_of
 from .compare import KEYS, compare_assessments
 from .compiler import files_at, vocabulary_files
+from .coverage import _scenario
 from .errors import CplawError, RuleError
 from .explain.graph import Explainer, value_text
 from .limits import read_text
@@ -178,16 +179,14 @@ def _corpus_item(path: pathlib.Path, day: _dt.date | None) -> CorpusItem | None:
         doc = yaml.safe_load(text)
     except yaml.YAMLError:
         doc = None  # load_profile reports it with its position
+    except ValueError as exc:  # a timestamp YAML reads but the calendar has not (2010-13-01)
+        raise CplawError(f"{path}: {exc}") from None
     if isinstance(doc, dict) and "profile" in doc:
-        if "expect_error" in doc:
+        scenario = _scenario(path)  # the scenario format's checks (cplaw.coverage)
+        if "expect_error" in scenario:
             return None
-        if "as_of" not in doc or not isinstance(doc["profile"], dict):
-            raise CplawError(f"{path}: a scenario file needs profile (a mapping) and as_of (a date)")
-        options = doc.get("options") or []
-        if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
-            raise CplawError(f"{path}: options: expected a list of reading names")
-        return CorpusItem(str(path), profile_from_document(doc["profile"], f"{path}: profile"),
-                          parse_as_of(str(doc["as_of"])), tuple(options))
+        return CorpusItem(str(path), profile_from_document(scenario["profile"], f"{path}: profile"),
+                          parse_as_of(str(scenario["as_of"])), tuple(scenario.get("options") or ()))
     if day is None:
         raise CplawError(f"{path}: a plain profile is assessed at --as-of, which was not given")
     return CorpusItem(str(path), load_profile(str(path), text=text), day)

@@ -165,3 +165,14 @@ def test_a_removed_rule_and_nothing_else(before, tmp_path, capsys) -> None:
                                          "round": "2012-09-10"}]
     assert all(e["cause"]["rules"] == ["law2012.false-report"]
                for kind in ("gained", "lost", "changed") for e in profile[kind])
+
+
+def test_bad_corpus_files_are_named(before, tmp_path, capsys) -> None:
+    (tmp_path / "bad-date.yaml").write_text("profile: {format: cplaw.profile/1}\nas_of: 2010-13-01\n", "utf-8")
+    (tmp_path / "plain.yaml").write_text("format: cplaw.profile/1\nenterprise: {id: X, province: 火星}\n", "utf-8")
+    code, out, err = _impact(capsys, "--before", str(before), "--after", str(before), "--corpus", str(tmp_path),
+                             "--as-of", "2010-01-01")
+    assert code == 1
+    assert "bad-date.yaml: month must be in 1..12" in err
+    assert "plain.yaml: invalid profile:\n  enterprise.province: unknown province" in err
+    assert "do not differ" in out
