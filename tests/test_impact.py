@@ -176,3 +176,16 @@ def test_bad_corpus_files_are_named(before, tmp_path, capsys) -> None:
     assert "bad-date.yaml: month must be in 1..12" in err
     assert "plain.yaml: invalid profile:\n  enterprise.province: unknown province" in err
     assert "do not differ" in out
+
+
+def test_a_fact_relied_on_as_absent_points_to_the_rules_that_conclude_it() -> None:
+    # a derivation that needs "no time_barred(…)" is caused by an edit to a rule that concludes time_barred
+    from cplaw import RuleBase
+    from cplaw.impact import Edits, Reach, cause
+    program = RuleBase.load().program
+    concluding = sorted({c.rule for c in program.clauses if c.head.predicate == "time_barred"})
+    assert concluding
+    edits = Edits(rules={concluding[0]: {"change": "edited", "parts": ["clauses"], "file": "f", "line": 1}})
+    found = cause(edits, [(program, Reach(rules=set(), articles=set(), absent={"time_barred"}))])
+    assert found["rules"] == [concluding[0]]
+    assert cause(edits, [(program, Reach())])["rules"] == []
