@@ -45,7 +45,12 @@ def git_rule_files(revision: str, root: pathlib.Path) -> list[tuple[str, str]]:
         if done.returncode != 0:
             raise CplawError(f"git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
         return done.stdout
-    commit = git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
+    if not revision or revision.startswith("-"):
+        raise CplawError(f"--base {revision!r}: not a git revision")
+    try:
+        commit = git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
+    except CplawError:
+        raise CplawError(f"--base {revision}: not a commit of the git checkout at {root}") from None
     paths = sorted(p for p in git("ls-tree", "-r", "--name-only", commit, "--", "cplaw/rules").splitlines()
                    if p.endswith(".cplaw"))
     if not paths:
@@ -195,8 +200,8 @@ def _corpus_item(path: pathlib.Path, day: _dt.date | None) -> CorpusItem | None:
 # ── derivations ─────────────────────────────────────────────────────────────────────────────────────────
 @dataclass
 class Reach:
-    """What a derivation (or a whole assessment) touches: rules, cited articles, and the predicates whose
-    absence it relies on."""
+    """What a derivation touches: its rules, the articles its steps cite, and the predicates whose absence
+    it relies on."""
 
     rules: set[str] = field(default_factory=set)
     articles: set[tuple] = field(default_factory=set)
@@ -277,14 +282,14 @@ def impact(before: RuleBase, after: RuleBase, items: list[CorpusItem], *, before
                 sides = [(before.program, old)] if kind == "lost" else [(after.program, new)] if kind == "gained" \
                     else [(before.program, old), (after.program, new)]
                 entry["cause"] = cause(edits, [(p, derivation(a, entry)) for p, a in sides])
-                del entry["cites"]
+                del entry["cites"]  # the words are the rule base's; the cause names what was edited
         profiles.append({"name": item.name, "enterprise": new.data["enterprise"], "as_of": item.as_of.isoformat(),
                          "options": list(item.options), **found})
     profiles.sort(key=lambda p: (p["enterprise"], p["name"]))
     edited = _edits_document(edits, reached_by)
     return {"format": FORMAT, "before": _side(before, before_label), "after": _side(after, after_label),
-            "edits": edited, "corpus": {"profiles": len(items), "with_changes": len(profiles),
-                                                  "failing_on_both": failing},
+            "edits": edited,
+            "corpus": {"profiles": len(items), "with_changes": len(profiles), "failing_on_both": failing},
             "changed": bool(profiles or errors), "profiles": profiles, "errors": errors,
             "unreached": {"rules": [r["id"] for r in edited["rules"] if not r["reached_by"]],
                           "articles": [a["article"] for a in edited["articles"] if not a["reached_by"]],
