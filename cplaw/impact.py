@@ -217,11 +217,16 @@ class Reach:
                 self.articles.add((cite["instrument"], cite["article"], cite["paragraph"], cite["item"]))
 
 
-def derivation(assessment: Assessment, entry: dict[str, Any]) -> Reach:
+def derivation(assessment: Assessment, entry: dict[str, Any] | None = None) -> Reach:
     """The derivation of one conclusion of ``compare_assessments`` (its section and key): every fact of the
-    section's predicates that matches the key, explained (cplaw.explain.graph.Explainer, as ``why`` does)."""
-    fields, predicates, positions = KEYS[entry["section"]]
-    wanted = {p: str(entry["key"].get(f)) for f, p in zip(fields, positions)}
+    section's predicates that matches the key, explained (cplaw.explain.graph.Explainer, as ``why`` does).
+    Without ``entry``: the derivations of every conclusion of the assessment, notes included."""
+    if entry is None:
+        predicates = sorted({p for _, names, _ in KEYS.values() for p in names} | {"note"})
+        wanted: dict[int, str] = {}
+    else:
+        fields, predicates, positions = KEYS[entry["section"]]
+        wanted = {p: str(entry["key"].get(f)) for f, p in zip(fields, positions)}
     explainer = Explainer(assessment.session)
     everything = assessment.session.everything()
     for predicate in predicates:
@@ -271,8 +276,7 @@ def impact(before: RuleBase, after: RuleBase, items: list[CorpusItem], *, before
                 errors.append({"name": item.name, "before": _error(old), "after": _error(new)})
             continue
         for program, assessment in ((before.program, old), (after.program, new)):
-            rules = assessment.session.rules_that_fired()
-            for label in _edited_labels(edits, program, rules):
+            for label in _edited_labels(edits, program, assessment):
                 reached_by.setdefault(label, []).append(item.name)
         found = compare_assessments(old, new)
         if not any(found.values()):
@@ -313,12 +317,19 @@ def _error(result: Any) -> str | None:
     return str(result) if isinstance(result, CplawError) else None
 
 
-def _edited_labels(edits: Edits, program: ir.Program, rules: set[str]) -> set[str]:
-    """The edited rules, articles and instruments among the rules that fired, the articles they cite and
-    the instruments they belong to."""
-    instruments = {program.rules[r].instrument for r in rules if r in program.rules}
-    return ({f"rule {r}" for r in rules & edits.rules.keys()}
-            | {f"article {article_label(a)}" for a in _cited(program, rules) & edits.articles.keys()}
+def _edited_labels(edits: Edits, program: ir.Program, assessment: Assessment) -> set[str]:
+    """The edited rules, articles and instruments within the derivation of some conclusion or note of the
+    assessment (a rule that merely fired, e.g. a definition nothing used, does not count). Derived only
+    when an edited rule fired or an edited instrument's rule did, or an edited article is cited."""
+    fired = assessment.session.rules_that_fired()
+    if not (fired & edits.rules.keys() or _cited(program, fired) & edits.articles.keys()
+            or {program.rules[r].instrument for r in fired} & edits.instruments.keys()):
+        return set()
+    reach = derivation(assessment)
+    articles = reach.articles | _cited(program, reach.rules)
+    instruments = {program.rules[r].instrument for r in reach.rules if r in program.rules}
+    return ({f"rule {r}" for r in reach.rules & edits.rules.keys()}
+            | {f"article {article_label(a)}" for a in articles & edits.articles.keys()}
             | {f"instrument {i}" for i in instruments & edits.instruments.keys()})
 
 
@@ -363,13 +374,14 @@ def _cause_text(found: dict[str, list[str]]) -> str:
 
 
 def _edit_lines(doc: dict[str, Any]) -> list[str]:
-    edits = doc["edits"]
-    return ([f"rule {r['id']} {r['change']}{' (' + ', '.join(r['parts']) + ')' if r['parts'] else ''}"
-             f" at {r['file']}:{r['line']}" for r in edits["rules"]]
-            + [f"article {a['article']} {a['change']}{' (' + ', '.join(a['parts']) + ')' if a['parts'] else ''}"
-               f" at {a['file']}:{a['line']}" for a in edits["articles"]]
-            + [f"instrument {i['id']} {i['change']}{' (' + ', '.join(i['parts']) + ')' if i['parts'] else ''}"
-               f" at {i['file']}:{i['line']}" for i in edits["instruments"]])
+    """One line per edit: what, how, where, and how many profiles of the corpus reach it."""
+    lines = []
+    for kind, name in (("rules", "id"), ("articles", "article"), ("instruments", "id")):
+        for e in doc["edits"][kind]:
+            parts = f" ({', '.join(e['parts'])})" if e["parts"] else ""
+            lines.append(f"{kind[:-1]} {e[name]} {e['change']}{parts} at {e['file']}:{e['line']}; "
+                         f"reached by {len(e['reached_by'])} profile(s)")
+    return lines
 
 
 def _summary(doc: dict[str, Any]) -> str:
