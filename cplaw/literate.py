@@ -38,6 +38,7 @@ class ArticleView:
     reported_by: str | None
     number_confirmed: bool
     lines: tuple[int, int]  # in the instrument's source
+    caveat: str | None = None  # not the article's words, or not surely its number: said in zh and en
     rules: list[RuleView] = field(default_factory=list)
     also: list[str] = field(default_factory=list)  # rules shown under another article that cite this one too
 
@@ -96,6 +97,7 @@ def file_view(rules: RuleBase, path: str, text: str, fired: dict[str, list[str]]
         key = article.ref.key
         shown.append(ArticleView(
             str(article.ref), article.text, article.reported_by, article.number_confirmed, article.lines,
+            _caveat(article),
             rules=[v for v in ordered if primary[v.id] == key],
             also=[v.id for v in ordered if primary[v.id] != key
                   and key in {c.key for c in program.rules[v.id].cites}]))
@@ -103,6 +105,16 @@ def file_view(rules: RuleBase, path: str, text: str, fired: dict[str, list[str]]
     inst = next((i for i in program.instruments.values() if i.pos.file == path), None)
     readings = [(name, words, v.id) for v in ordered for name, words in v.readings]
     return FileView(path, _instrument(inst) if inst else None, shown, other, readings, fired is not None)
+
+
+def _caveat(article: ir.Article) -> str | None:
+    """What a reader must know before taking the words as the article's, in both languages (labels.yaml)."""
+    if article.reported:
+        return " / ".join(label("phrases", "reported_substance", lang) + label("phrases", "colon", lang)
+                          + (article.reported_by or "") for lang in LANGS)
+    if not article.number_confirmed:
+        return " / ".join(label("phrases", "cite_number_unconfirmed", lang).strip() for lang in LANGS)
+    return None
 
 
 def _instrument(inst: ir.Instrument) -> dict[str, Any]:
@@ -168,13 +180,12 @@ def render_markdown(view: FileView) -> str:
     out += [f"- rule file: `{view.path}`", ""]
     for article in view.articles:
         out += [f"## {_md(article.label)}", ""]
-        if article.reported_by is not None:
-            out.append(f"*Not the article's words: reported by {_md(article.reported_by)}:* "
-                       f"{_md(article.words) or '(no words seen)'}")
-        else:
+        if article.caveat:
+            out += [f"*{_md(article.caveat)}*", ""]
+        if article.reported_by is None:
             out.append(f"> {_md(article.words)}")
-        if not article.number_confirmed:
-            out += ["", "*The source gives these words, but not surely this article number.*"]
+        elif article.words:
+            out.append(_md(article.words))
         out.append("")
         for rule in article.rules:
             out += _rule_md(rule, view.scenarios_run)
