@@ -26,7 +26,6 @@ class RuleView:
     id: str
     source: str  # the rule's lines in its file, with the comment lines right above it
     lines: tuple[int, int]
-    cites: list[str]
     readings: list[tuple[str, str]]
     scenarios: list[str] = field(default_factory=list)
 
@@ -85,8 +84,7 @@ def file_view(rules: RuleBase, path: str, text: str, fired: dict[str, list[str]]
     for rule in (r for r in program.rules.values() if r.pos.file == path):
         first, last = rule_lines(text, rule)
         views[rule.id] = RuleView(rule.id, "\n".join(source[first - 1:last]), (first, last),
-                                  [str(c) for c in rule.cites], [(r.name, r.text) for r in rule.readings],
-                                  (fired or {}).get(rule.id, []))
+                                  [(r.name, r.text) for r in rule.readings], (fired or {}).get(rule.id, []))
     articles = sorted((a for a in program.articles.values() if a.pos.file == path), key=lambda a: a.pos.line)
     here = {a.ref.key for a in articles}
     ordered = sorted(views.values(), key=lambda v: v.lines)
