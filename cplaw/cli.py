@@ -89,6 +89,34 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--dir", help="also read the arrangement files (YYYY.yaml) in this directory")
     cal.add_argument("--format", choices=["text", "json"], default="text")
 
+    impact = sub.add_parser("impact", help="what a rule change changes in a corpus of profiles, and why",
+                            description="Assess every profile of the corpus (scenario files at their own date; "
+                                        "plain profiles at --as-of) under two rule bases and report each "
+                                        "conclusion gained, lost or changed, with the edited rules and "
+                                        "articles in its derivation. Before: --before DIR or --base GITREV "
+                                        "(the packaged rule base at that revision); after: --after DIR or "
+                                        "the packaged rule base of this checkout.")
+    impact.add_argument("--before", metavar="DIR", help="the old rule files (a folder or a file)")
+    impact.add_argument("--base", metavar="GITREV", help="the old rule base: cplaw/rules at a git revision")
+    impact.add_argument("--after", metavar="DIR", help="the new rule files (default: the packaged rule base)")
+    impact.add_argument("--corpus", nargs="+", action="extend", required=True, metavar="PATH",
+                        help="scenario files, profiles, or folders of them")
+    impact.add_argument("--as-of", help="the date plain profiles are assessed at (scenarios carry their own)")
+    impact.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    _engine_argument(impact)
+
+    show = sub.add_parser("show", help="a rule file woven with its law: each article's words, the rules beneath",
+                          description="The instrument's header, each article's words with the rules that encode "
+                                      "it (their source), readings, and with --scenarios the scenarios in which "
+                                      "each rule fired. --all --out DIR builds the docs site for the rule base.")
+    show.add_argument("rulefile", nargs="?", help="a file of the rule base (e.g. cn/cppl-2012.cplaw)")
+    show.add_argument("--rules", metavar="DIR", help="the rule base (default: the packaged one)")
+    show.add_argument("--format", choices=["html", "md"], default="md")
+    show.add_argument("--scenarios", metavar="DIR", help="run the scenarios here; show which exercise each rule")
+    show.add_argument("--jobs", type=int, default=1, metavar="N", help="run the scenarios over N processes")
+    show.add_argument("--all", action="store_true", help="every rule file of the rule base, with an index")
+    show.add_argument("--out", metavar="DIR", help="with --all: the folder to write the pages to")
+
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
     return parser
@@ -160,6 +188,10 @@ def _run(args: argparse.Namespace) -> int:
         return _calendar(args)
     if args.command == "cache":
         return _cache(args.clear)
+    if args.command == "impact":
+        return _impact(args)
+    if args.command == "show":
+        return _show(args)
     rules = RuleBase.load()
     if args.command == "assess":
         from .batch import batch_is, stdin_items
@@ -256,6 +288,48 @@ def _what_if(rules: RuleBase, args: argparse.Namespace) -> int:
     result = rules.compare(doc, args.as_of, changes, vs_as_of=args.vs_as_of, options=(), vs_options=args.option,
                            source="<stdin>" if args.profile == "-" else args.profile, engine=args.engine)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.format == "json" else render_comparison(result))
+    return 0
+
+
+def _impact(args: argparse.Namespace) -> int:
+    from . import impact
+    if (args.before is None) == (args.base is None):
+        raise CplawError("impact: give the old rule base as --before DIR or --base GITREV (one of them)")
+    before = impact.folder_files(args.before) if args.before else \
+        impact.git_rule_files(args.base, impact.checkout_root())
+    after = impact.folder_files(args.after) if args.after else rule_base_files()
+    items, unreadable = impact.corpus(args.corpus, args.as_of)
+    for bad in unreadable:
+        print(f"cplaw: {bad['error']}", file=sys.stderr)
+    try:
+        old, new = impact.load_sides(before, after)
+    except RuleError as err:
+        for diagnostic in err.diagnostics:
+            print(diagnostic.render(), file=sys.stderr)
+        print(f"{len(err.diagnostics)} error(s); nothing was evaluated", file=sys.stderr)
+        return 1
+    doc = impact.impact(old, new, items, before_label=args.before or args.base,
+                        after_label=args.after or "working tree", engine=args.engine)
+    render = {"json": lambda d: json.dumps(d, ensure_ascii=False, indent=2), "markdown": impact.render_markdown,
+              "text": impact.render_text}[args.format]
+    print(render(doc))
+    return 1 if unreadable else 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from . import literate
+    if args.all != (args.rulefile is None) or args.all != (args.out is not None):
+        raise CplawError("show: give a RULEFILE, or --all with --out DIR")
+    files = rule_base_files(args.rules)
+    rules = RuleBase.load(args.rules)
+    fired = literate.scenarios_fired(rules, pathlib.Path(args.scenarios), args.jobs) if args.scenarios else None
+    if args.all:
+        count = literate.site(rules, pathlib.Path(args.out), args.format, fired, files)
+        print(f"{count} rule files rendered into {args.out}", file=sys.stderr)
+        return 0
+    path, text = literate.find_file(files, args.rulefile)
+    view = literate.file_view(rules, path, text, fired)
+    print(literate.render_html(view) if args.format == "html" else literate.render_markdown(view))
     return 0
 
 
