@@ -37,7 +37,8 @@ def fired(rules: RuleBase, scenarios: pathlib.Path, progress: bool = False,
     for path in discover([scenarios], allow_empty=True):
         scenario = load(path, rules)
         if scenario.expect_error is None:
-            items.append(BatchItem(scenario.name, scenario.profile, as_of=scenario.as_of, options=scenario.options))
+            items.append(BatchItem(scenario.name, scenario.profile, as_of=scenario.as_of, options=scenario.options,
+                                   missing=False))
     results = rules.assess_many(items, jobs=jobs)
     found: dict[str, frozenset[str]] = {}
     for name, result in with_progress(results, len(items), "scenarios") if progress else results:

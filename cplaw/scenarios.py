@@ -341,7 +341,7 @@ def run(rules: RuleBase, paths: Iterable[pathlib.Path], jobs: int = 1, engine: s
             loaded.append(load(path, rules))
         except CplawError as err:
             loaded.append(Result(f"{path.parent.name}/{path.stem}", str(path), "error", error=str(err)))
-    items = [BatchItem(str(i), s.profile, as_of=s.as_of, options=s.options)
+    items = [BatchItem(str(i), s.profile, as_of=s.as_of, options=s.options, missing=False)  # never compared
              for i, s in enumerate(loaded) if isinstance(s, Scenario)]
     results = rules.assess_many(items, jobs=jobs, engine=engine) if items else iter(())
     start = time.perf_counter()
@@ -385,7 +385,8 @@ def _result(rules: RuleBase, scenario: Scenario, outcome: Assessment | CplawErro
         result.outcome = "failed"
         if explain:
             if isinstance(outcome, DetachedAssessment):  # assessed in a worker: explain it here
-                outcome = rules.assess(scenario.profile, scenario.as_of, scenario.options, engine=engine)
+                outcome = rules.assess(scenario.profile, scenario.as_of, scenario.options, engine=engine,
+                                       missing=False)
             for problem in result.problems:
                 problem.explanation = _explanation(outcome, problem, explain, detail)
     return result

@@ -193,3 +193,16 @@ def test_coverage_reach_views(folder, capsys) -> None:
     assert view["totals"]["rules"]["total"] == len(rules.program.rules)
     assert main(["coverage", "--scenarios", str(folder), "--by", "readings"]) == 0
     assert capsys.readouterr().out.strip()
+
+
+def test_a_batch_item_may_skip_the_missing_facts() -> None:
+    """The runner assesses without the missing facts (no scenario compares them: most of an assessment's
+    time); the flag reaches the workers too."""
+    from cplaw.batch import BatchItem
+    rules = RuleBase.load()
+    profile = yaml.safe_load(LATE.read_text(encoding="utf-8"))["profile"]
+    for jobs in (1, 2):
+        items = [BatchItem("a", profile, as_of="2008-06-30"), BatchItem("b", profile, as_of="2008-06-30", missing=False)]
+        (_, with_missing), (_, without) = rules.assess_many(items, jobs=jobs)
+        assert "missing_facts" in with_missing.data and "missing_facts" not in without.data
+        assert {k: v for k, v in with_missing.data.items() if k != "missing_facts"} == without.data
