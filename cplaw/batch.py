@@ -39,6 +39,7 @@ class BatchItem:
     as_of: _dt.date | str | None = None
     options: tuple[str, ...] | None = None
     text_is_json: bool = True  # False: ``text`` is one YAML (or JSON) document
+    missing: bool = True  # False: skip the missing facts (RuleBase.assess), e.g. when nobody reads them
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def _assess(rules: RuleBase, item: BatchItem, as_of: Any, options: tuple[str, ..
         profile = profile_from_document(profile, item.name)
     return rules.assess(profile, item.as_of if item.as_of is not None else as_of,
                         item.options if item.options is not None else options, engine=how.engine,
-                        missing=how.missing)
+                        missing=how.missing and item.missing)
 
 
 def _in_process(rules: RuleBase, items: Iterable[BatchItem], as_of: Any, options: tuple[str, ...],

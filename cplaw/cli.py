@@ -1,4 +1,4 @@
-"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, check.
+"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, check, test.
 
 Exit codes: 0 answered (also when the reader closed the pipe early, e.g. ``| head -1``); 1 bad input (a
 clear message, no traceback; also a limit of cplaw.limits passed); 2 misuse of the command; 3 an internal
@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="scenario folder to run (default: tests/scenarios, where it exists)")
     cover.add_argument("--format", choices=["text", "json"], default="text")
     cover.add_argument("--jobs", type=int, default=1, metavar="N", help="run the scenarios over N processes")
+    cover.add_argument("--article", metavar="ARTICLE",
+                       help="list the scenarios whose derivations reach this article, e.g. 'CN-CPPL-2012 art 39'")
+    cover.add_argument("--by", choices=["articles", "readings", "rules"],
+                       help="one line per article, reading or rule the rules cite or carry: the scenarios reaching it")
 
     cache = sub.add_parser("cache", help="where the compiled rule base is cached; --clear empties the cache")
     cache.add_argument("--clear", action="store_true")
@@ -119,6 +123,17 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
+
+    test = sub.add_parser("test", help="run scenario files: each failure as expected vs got; N passed, M failed",
+                          description="Scenario files (docs/scenarios.md) run against the packaged rule base or "
+                                      "the rule files in --rules DIR. Exit 1 when a scenario fails or cannot run.")
+    test.add_argument("path", nargs="*", help="scenario files or folders (default: tests/scenarios)")
+    test.add_argument("--rules", metavar="DIR", help="the rule files to test (default: the packaged rule base)")
+    test.add_argument("--format", choices=["text", "junit", "json"], default="text")
+    test.add_argument("--explain", action="store_true", help="explain each failing conclusion (why / why not)")
+    test.add_argument("--jobs", type=int, default=1, metavar="N", help="run the scenarios over N processes")
+    _lang_arguments(test)
+    _engine_argument(test)
     return parser
 
 
@@ -192,6 +207,9 @@ def _run(args: argparse.Namespace) -> int:
         return _impact(args)
     if args.command == "show":
         return _show(args)
+    if args.command == "test":
+        from .scenario_report import run_tests
+        return run_tests(args)
     rules = RuleBase.load()
     if args.command == "assess":
         from .batch import batch_is, stdin_items
@@ -211,6 +229,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "coverage":
         from .coverage import coverage, render
+        if args.article or args.by:
+            return _reach(rules, args)
         report = coverage(rules, pathlib.Path(args.scenarios), progress=True, jobs=args.jobs)
         print(json.dumps(report, ensure_ascii=False, indent=2) if args.format == "json" else render(report))
         return 1 if report["unencoded_without_reason"] else 0
@@ -254,6 +274,22 @@ def _assess_batch(rules: RuleBase, args: argparse.Namespace, items: Any = None) 
         else:
             print(f"== {name} ==\n{render_assessment(result.data, args.lang or default_lang(), args.detail)}\n")
     return 1 if failed else 0
+
+
+def _reach(rules: RuleBase, args: argparse.Namespace) -> int:
+    """`coverage --article` / `--by`: what the scenarios' derivations reach."""
+    from .coverage import article_reach, fired, reach, render_article, render_reach
+    if args.article:
+        from .scenarios import parse_article
+        parse_article(args.article, rules.program)  # a bad article fails before the scenarios run
+    runs = fired(rules, pathlib.Path(args.scenarios), progress=True, jobs=args.jobs)
+    if args.article:
+        found = article_reach(rules, runs, args.article)
+        print(json.dumps(found, ensure_ascii=False, indent=2) if args.format == "json" else render_article(found))
+        return 0
+    view = reach(rules, runs)
+    print(json.dumps(view, ensure_ascii=False, indent=2) if args.format == "json" else render_reach(view, args.by))
+    return 0
 
 
 def _cache(clear: bool) -> int:

@@ -1,9 +1,11 @@
 """Coverage of research/provisions-inventory.md: for each inventory entry, the rule file that encodes it
-(or why none does), and the scenarios in which its rules fired."""
+(or why none does), and the scenarios in which its rules fired; and what the scenarios' derivations reach:
+each article the rules cite, each reading, each rule (from the rules that fired, never from names in files)."""
 
 from __future__ import annotations
 
 import pathlib
+import textwrap
 from importlib import resources
 from typing import Any
 
@@ -12,7 +14,7 @@ import yaml
 from .api import RuleBase
 from .batch import BatchItem, DetachedAssessment, with_progress
 from .errors import CplawError
-from .limits import read_text
+from .scenarios import discover, load, parse_article
 
 
 def inventory() -> list[dict[str, Any]]:
@@ -24,40 +26,78 @@ def exercised(rules: RuleBase, scenarios: pathlib.Path, progress: bool = False,
               jobs: int = 1) -> dict[str, list[str]]:
     """Instrument id → the scenario files (by name) in which at least one of its rules fired; with
     ``progress``, a progress bar on a terminal; over ``jobs`` processes."""
+    return by_instrument(rules, fired(rules, scenarios, progress, jobs))
+
+
+def fired(rules: RuleBase, scenarios: pathlib.Path, progress: bool = False,
+          jobs: int = 1) -> dict[str, frozenset[str]]:
+    """Scenario name → the rules that fired in its derivation (files read by cplaw.scenarios; a scenario
+    that expects an error is not assessed)."""
     items = []
-    for path in sorted(scenarios.glob("**/[0-9]*.yaml")):
-        scenario = _scenario(path)
-        if "expect_error" not in scenario:
-            items.append(BatchItem(f"{path.parent.name}/{path.stem}", scenario["profile"],
-                                   as_of=str(scenario["as_of"]), options=tuple(scenario.get("options", ()))))
+    for path in discover([scenarios], allow_empty=True):
+        scenario = load(path, rules)
+        if scenario.expect_error is None:
+            items.append(BatchItem(scenario.name, scenario.profile, as_of=scenario.as_of, options=scenario.options,
+                                   missing=False))
     results = rules.assess_many(items, jobs=jobs)
-    found: dict[str, list[str]] = {}
+    found: dict[str, frozenset[str]] = {}
     for name, result in with_progress(results, len(items), "scenarios") if progress else results:
         if isinstance(result, Exception):
             raise CplawError(f"scenario {name}: {result}")
-        ids = result.rules_fired if isinstance(result, DetachedAssessment) else result.session.rules_that_fired()
-        fired = {rules.program.rules[r].instrument for r in ids}
-        for inst in sorted(i for i in fired if i):
+        found[name] = frozenset(result.rules_fired if isinstance(result, DetachedAssessment)
+                                else result.session.rules_that_fired())
+    return found
+
+
+def by_instrument(rules: RuleBase, runs: dict[str, frozenset[str]]) -> dict[str, list[str]]:
+    """Instrument id → the scenarios in which at least one of its rules fired."""
+    found: dict[str, list[str]] = {}
+    for name, ids in runs.items():
+        for inst in sorted({rules.program.rules[r].instrument for r in ids} - {None}):
             found.setdefault(inst, []).append(name)
     return found
 
 
-def _scenario(path: pathlib.Path) -> dict[str, Any]:
-    """A scenario file's document, or a CplawError saying why it is not one."""
-    try:
-        scenario = yaml.safe_load(read_text(path))
-    except yaml.YAMLError as exc:
-        raise CplawError(f"{path}: not a scenario file: invalid YAML ({exc})") from None
-    if not isinstance(scenario, dict):
-        raise CplawError(f"{path}: not a scenario file: expected a mapping with profile and as_of")
-    if "expect_error" not in scenario:
-        missing = [k for k in ("profile", "as_of") if k not in scenario]
-        options = scenario.get("options", ())
-        if missing or not isinstance(scenario["profile"], dict) or not isinstance(options, (list, tuple)) \
-                or not all(isinstance(o, str) for o in options):
-            raise CplawError(f"{path}: not a scenario file: it needs profile (a mapping), as_of (a date) and "
-                             f"optionally options (a list of names){'; missing: ' + ', '.join(missing) if missing else ''}")
-    return scenario
+def reach(rules: RuleBase, runs: dict[str, frozenset[str]]) -> dict[str, Any]:
+    """What the scenarios' derivations reach: each article a rule cites, each reading and each rule, with the
+    scenarios in which it was reached (a rule that fired; the articles and readings of such a rule)."""
+    program = rules.program
+    by_rule: dict[str, list[str]] = {rule_id: [] for rule_id in sorted(program.rules)}
+    for name, ids in runs.items():
+        for rule_id in ids:
+            by_rule[rule_id].append(name)
+    articles: dict[str, dict[str, Any]] = {}
+    readings: dict[str, dict[str, Any]] = {}
+    for rule_id, names in by_rule.items():
+        rule = program.rules[rule_id]
+        rows = [articles.setdefault(str(ref), {"article": str(ref), "rules": [], "scenarios": set()})
+                for ref in rule.cites]
+        rows += [readings.setdefault(r.name, {"reading": r.name, "rules": [], "scenarios": set()})
+                 for r in rule.readings]
+        for row in rows:
+            row["rules"].append(rule_id)
+            row["scenarios"].update(names)
+    view: dict[str, list[dict[str, Any]]] = {
+        "articles": sorted(articles.values(), key=lambda r: r["article"]),
+        "readings": sorted(readings.values(), key=lambda r: r["reading"]),
+        "rules": [{"rule": rule_id, "instrument": program.rules[rule_id].instrument, "scenarios": names}
+                  for rule_id, names in by_rule.items()]}
+    for row in view["articles"] + view["readings"]:
+        row["scenarios"] = sorted(row["scenarios"])
+    totals = {key: {"reached": sum(1 for r in rows if r["scenarios"]), "total": len(rows)}
+              for key, rows in view.items()}
+    return {"scenarios": len(runs), "totals": totals, **view}
+
+
+def article_reach(rules: RuleBase, runs: dict[str, frozenset[str]], article: str) -> dict[str, Any]:
+    """The scenarios whose derivations reach an article (its paragraph or item, where given), each with the
+    rules that fired there citing it."""
+    provision = parse_article(article, rules.program)
+    citing = {rule_id for rule_id, rule in rules.program.rules.items()
+              if any(provision.covers(ref) for ref in rule.cites)}
+    return {"article": str(provision), "rules": sorted(citing),
+            "scenarios": [{"scenario": name, "rules": sorted(citing & ids)} for name, ids in runs.items()
+                          if citing & ids]}
 
 
 def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None, progress: bool = False,
@@ -66,7 +106,8 @@ def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None, progress: b
     inventory; and the entries that are neither encoded nor explained."""
     program = rules.program
     by_entry = {i.inventory: i for i in program.instruments.values() if i.inventory}
-    runs = exercised(rules, scenarios, progress, jobs) if scenarios is not None and scenarios.is_dir() else {}
+    fired_in = fired(rules, scenarios, progress, jobs) if scenarios is not None and scenarios.is_dir() else {}
+    runs = by_instrument(rules, fired_in)
     rows = []
     for entry in inventory():
         inst = by_entry.get(entry["id"])
@@ -85,7 +126,7 @@ def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None, progress: b
     untested = [r["id"] for r in rows if r["encoded_by"] and not r["hortatory"] and r["rules"]
                 and scenarios is not None and not r["exercised_by"]]
     return {"inventory": rows, "outside_inventory": outside, "unencoded_without_reason": missing,
-            "operative_without_scenario": untested}
+            "operative_without_scenario": untested, "reach": reach(rules, fired_in)}
 
 
 def render(report: dict[str, Any]) -> str:
@@ -105,4 +146,33 @@ def render(report: dict[str, Any]) -> str:
                        ("operative_without_scenario", "Operative texts no scenario exercises")):
         if report[key]:
             lines += ["", f"{label}: {', '.join(report[key])}"]
+    if report["reach"]["scenarios"]:
+        lines += ["", render_reach(report["reach"])]
     return "\n".join(lines)
+
+
+def render_reach(view: dict[str, Any], by: str | None = None) -> str:
+    """What the derivations reach: totals and what nothing reaches; with ``by`` (articles, readings, rules)
+    one line per article, reading or rule with how many scenarios reach it."""
+    key = {"articles": "article", "readings": "reading", "rules": "rule"}
+    if by is not None:
+        return "\n".join(f"{row[key[by]]:<40} {len(row['scenarios']):>4} scenarios"
+                         + (f"  rules: {', '.join(row['rules'])}" if "rules" in row else "")
+                         for row in view[by])
+    lines = [f"Reached by the derivations of {view['scenarios']} scenarios:"]
+    lines += [f"  {name}: {t['reached']} of {t['total']}" for name, t in view["totals"].items()]
+    for name, label in (("articles", "Articles cited by rules that no scenario reaches"),
+                        ("readings", "Readings no scenario reaches"), ("rules", "Rules that fire in no scenario")):
+        unreached = [row[key[name]] for row in view[name] if not row["scenarios"]]
+        if unreached and view["scenarios"]:
+            wrapped = textwrap.wrap(", ".join(unreached), 108, break_on_hyphens=False, initial_indent="  ",
+                                    subsequent_indent="  ")
+            lines += ["", f"{label} ({len(unreached)}):", *wrapped]
+    return "\n".join(lines)
+
+
+def render_article(found: dict[str, Any]) -> str:
+    """The scenarios that reach one article, each with the rules that fired there citing it."""
+    head = f"{found['article']}: cited by {len(found['rules'])} rules ({', '.join(found['rules']) or 'none'}); " \
+           f"reached in {len(found['scenarios'])} scenarios"
+    return "\n".join([head] + [f"  {s['scenario']}  ({', '.join(s['rules'])})" for s in found["scenarios"]])

@@ -26,11 +26,10 @@ from . import ir
 from .api import Assessment, RuleBase, parse_as_of
 from .compare import KEYS, compare_assessments
 from .compiler import files_at, vocabulary_files
-from .coverage import _scenario
 from .errors import CplawError, RuleError
 from .explain.graph import Explainer, value_text
 from .limits import read_text
-from .profile import Profile, load_profile, profile_from_document
+from .profile import Profile, load_profile
 
 FORMAT = "cplaw.impact/1"
 CORPUS_SUFFIXES = (".yaml", ".yml", ".json")
@@ -51,7 +50,8 @@ def git_rule_files(revision: str, root: pathlib.Path) -> list[tuple[str, str]]:
         commit = git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
     except CplawError:
         raise CplawError(f"--base {revision}: not a commit of the git checkout at {root}") from None
-    paths = sorted(p for p in git("ls-tree", "-r", "--name-only", commit, "--", "cplaw/rules").splitlines()
+    paths = sorted(p for p in git("ls-tree", "-r", "--full-tree", "--name-only", commit, "--", "cplaw/rules")
+                   .splitlines()
                    if p.endswith(".cplaw"))
     if not paths:
         raise CplawError(f"{revision}: no rule files under cplaw/rules at that revision")
@@ -59,9 +59,15 @@ def git_rule_files(revision: str, root: pathlib.Path) -> list[tuple[str, str]]:
             for p in ["facts/vocabulary.cplaw", *paths]]
 
 
-def checkout_root() -> pathlib.Path:
-    """The git checkout this cplaw runs from (the working tree ``--base`` compares against)."""
-    return pathlib.Path(__file__).resolve().parent.parent
+def checkout_root(start: pathlib.Path | None = None) -> pathlib.Path:
+    """The git checkout holding the current directory (``--base`` reads its history). Not the package's own
+    folder: an installed cplaw lives in site-packages, which may sit inside some other repository."""
+    where = start or pathlib.Path.cwd()
+    done = subprocess.run(["git", "-C", str(where), "rev-parse", "--show-toplevel"],
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise CplawError(f"--base needs a git checkout of cplaw; {where} is not inside one")
+    return pathlib.Path(done.stdout.strip())
 
 
 def load_sides(before: list[tuple[str, str]], after: list[tuple[str, str]]) -> tuple[RuleBase, RuleBase]:
@@ -187,11 +193,11 @@ def _corpus_item(path: pathlib.Path, day: _dt.date | None) -> CorpusItem | None:
     except ValueError as exc:  # a timestamp YAML reads but the calendar has not (2010-13-01)
         raise CplawError(f"{path}: {exc}") from None
     if isinstance(doc, dict) and "profile" in doc:
-        scenario = _scenario(path)  # the scenario format's checks (cplaw.coverage)
-        if "expect_error" in scenario:
+        from . import scenarios
+        scenario = scenarios.load(path)  # the scenario format's checks
+        if scenario.expect_error is not None:
             return None
-        return CorpusItem(str(path), profile_from_document(scenario["profile"], f"{path}: profile"),
-                          parse_as_of(str(scenario["as_of"])), tuple(scenario.get("options") or ()))
+        return CorpusItem(str(path), scenario.profile, parse_as_of(str(scenario.as_of)), scenario.options)
     if day is None:
         raise CplawError(f"{path}: a plain profile is assessed at --as-of, which was not given")
     return CorpusItem(str(path), load_profile(str(path), text=text), day)

@@ -15,7 +15,6 @@ from typing import Any
 
 from . import ir
 from .api import RuleBase
-from .batch import BatchItem, DetachedAssessment
 from .compiler import rule_base_files
 from .errors import CplawError
 from .labels import LANGS, label
@@ -127,19 +126,10 @@ def _instrument(inst: ir.Instrument) -> dict[str, Any]:
 
 def scenarios_fired(rules: RuleBase, folder: pathlib.Path, jobs: int = 1) -> dict[str, list[str]]:
     """Rule id → the scenario files (folder/name) in which it fired: one assessment per scenario."""
-    from .coverage import _scenario
-    items = []
-    for path in sorted(folder.glob("**/[0-9]*.yaml")):
-        scenario = _scenario(path)
-        if "expect_error" not in scenario:
-            items.append(BatchItem(f"{path.parent.name}/{path.stem}", scenario["profile"],
-                                   as_of=str(scenario["as_of"]), options=tuple(scenario.get("options", ()))))
+    from .coverage import fired
     found: dict[str, list[str]] = {}
-    for name, result in rules.assess_many(items, jobs=jobs):
-        if isinstance(result, Exception):
-            raise CplawError(f"scenario {name}: {result}")
-        fired = result.rules_fired if isinstance(result, DetachedAssessment) else result.session.rules_that_fired()
-        for rule in fired:
+    for name, rule_ids in sorted(fired(rules, folder, jobs=jobs).items()):
+        for rule in rule_ids:
             found.setdefault(rule, []).append(name)
     return found
 

@@ -129,14 +129,16 @@ def test_a_broken_side_is_reported_and_nothing_evaluated(before, tmp_path, capsy
     assert "cn/im-2004.cplaw:" in err and "nothing was evaluated" in err
 
 
-def test_plain_profiles_need_a_date(capsys) -> None:
+def test_plain_profiles_need_a_date(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
     code, _, err = _impact(capsys, "--base", "HEAD", "--corpus", str(ROOT / "facts/examples/dongguan-dyeing.yaml"))
     assert code == 1 and "--as-of" in err
 
 
 @pytest.mark.skipif(shutil.which("git") is None or subprocess.run(
     ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True).returncode != 0, reason="not a git checkout")
-def test_base_revision(capsys) -> None:
+def test_base_revision(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
     code, out, _ = _impact(capsys, "--base", "HEAD", "--corpus", str(SCENARIO), "--format", "json")
     assert code == 0
     doc = json.loads(out)
@@ -189,3 +191,9 @@ def test_a_fact_relied_on_as_absent_points_to_the_rules_that_conclude_it() -> No
     found = cause(edits, [(program, Reach(rules=set(), articles=set(), absent={"time_barred"}))])
     assert found["rules"] == [concluding[0]]
     assert cause(edits, [(program, Reach())])["rules"] == []
+
+
+def test_base_outside_a_checkout_is_a_clear_error(capsys, monkeypatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _impact(capsys, "--base", "HEAD", "--corpus", str(SCENARIO))
+    assert code == 1 and out == "" and "not inside one" in err and "Traceback" not in err
