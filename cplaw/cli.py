@@ -317,7 +317,8 @@ def _show(args: argparse.Namespace) -> int:
         raise CplawError("show: give a RULEFILE, or --all with --out DIR")
     files = rule_base_files(args.rules)
     rules = RuleBase.load(args.rules)
-    fired = literate.scenarios_fired(rules, pathlib.Path(args.scenarios), args.jobs) if args.scenarios else None
+    fired = literate.scenarios_fired(rules, files, pathlib.Path(args.scenarios), args.jobs) if args.scenarios \
+        else None
     if args.all:
         count = literate.site(rules, pathlib.Path(args.out), args.format, fired, files)
         print(f"{count} rule files rendered into {args.out}", file=sys.stderr)

@@ -125,23 +125,33 @@ def _instrument(inst: ir.Instrument) -> dict[str, Any]:
             "grade": " / ".join(label("enums", f"source_status.{inst.status}", lang) for lang in LANGS)}
 
 
-def scenarios_fired(rules: RuleBase, folder: pathlib.Path, jobs: int = 1) -> dict[str, list[str]]:
-    """Rule id → the scenario files (folder/name) in which it fired: one assessment per scenario."""
+def scenarios_fired(rules: RuleBase, files: list[tuple[str, str]], folder: pathlib.Path,
+                    jobs: int = 1) -> dict[str, list[str]]:
+    """Rule id → the scenario files (folder/name) in which it fired: one assessment per scenario, kept in the
+    rule-base cache (cplaw/cache.py) for exactly these rule ``files`` and scenario files."""
+    from .cache import cached
     from .coverage import _scenario
-    items = []
-    for path in sorted(folder.glob("**/[0-9]*.yaml")):
-        scenario = _scenario(path)
-        if "expect_error" not in scenario:
-            items.append(BatchItem(f"{path.parent.name}/{path.stem}", scenario["profile"],
-                                   as_of=str(scenario["as_of"]), options=tuple(scenario.get("options", ()))))
-    found: dict[str, list[str]] = {}
-    for name, result in rules.assess_many(items, jobs=jobs):
-        if isinstance(result, Exception):
-            raise CplawError(f"scenario {name}: {result}")
-        fired = result.rules_fired if isinstance(result, DetachedAssessment) else result.session.rules_that_fired()
-        for rule in fired:
-            found.setdefault(rule, []).append(name)
-    return found
+    from .limits import read_text
+    paths = sorted(folder.glob("**/[0-9]*.yaml"))
+    key = [*files, ("<scenarios fired>", ""), *((str(p.relative_to(folder)), read_text(p)) for p in paths)]
+
+    def run() -> dict[str, list[str]]:
+        items = []
+        for path in paths:
+            scenario = _scenario(path)
+            if "expect_error" not in scenario:
+                items.append(BatchItem(f"{path.parent.name}/{path.stem}", scenario["profile"],
+                                       as_of=str(scenario["as_of"]), options=tuple(scenario.get("options", ()))))
+        found: dict[str, list[str]] = {}
+        for name, result in rules.assess_many(items, jobs=jobs):
+            if isinstance(result, Exception):
+                raise CplawError(f"scenario {name}: {result}")
+            fired = result.rules_fired if isinstance(result, DetachedAssessment) \
+                else result.session.rules_that_fired()
+            for rule in fired:
+                found.setdefault(rule, []).append(name)
+        return found
+    return cached(key, run)
 
 
 def find_file(files: list[tuple[str, str]], wanted: str) -> tuple[str, str]:
