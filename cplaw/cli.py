@@ -1,4 +1,4 @@
-"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, check.
+"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, impact, show, check.
 
 Exit codes: 0 answered (also when the reader closed the pipe early, e.g. ``| head -1``); 1 bad input (a
 clear message, no traceback; also a limit of cplaw.limits passed); 2 misuse of the command; 3 an internal
