@@ -1,4 +1,4 @@
-"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, check, test.
+"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, impact, show, check, test.
 
 Exit codes: 0 answered (also when the reader closed the pipe early, e.g. ``| head -1``); 1 bad input (a
 clear message, no traceback; also a limit of cplaw.limits passed); 2 misuse of the command; 3 an internal
@@ -358,7 +358,8 @@ def _show(args: argparse.Namespace) -> int:
         raise CplawError("show: give a RULEFILE, or --all with --out DIR")
     files = rule_base_files(args.rules)
     rules = RuleBase.load(args.rules)
-    fired = literate.scenarios_fired(rules, pathlib.Path(args.scenarios), args.jobs) if args.scenarios else None
+    fired = literate.scenarios_fired(rules, files, pathlib.Path(args.scenarios), args.jobs) if args.scenarios \
+        else None
     if args.all:
         count = literate.site(rules, pathlib.Path(args.out), args.format, fired, files)
         print(f"{count} rule files rendered into {args.out}", file=sys.stderr)

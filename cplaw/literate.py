@@ -124,14 +124,24 @@ def _instrument(inst: ir.Instrument) -> dict[str, Any]:
             "grade": " / ".join(label("enums", f"source_status.{inst.status}", lang) for lang in LANGS)}
 
 
-def scenarios_fired(rules: RuleBase, folder: pathlib.Path, jobs: int = 1) -> dict[str, list[str]]:
-    """Rule id → the scenario files (folder/name) in which it fired: one assessment per scenario."""
+def scenarios_fired(rules: RuleBase, files: list[tuple[str, str]], folder: pathlib.Path,
+                    jobs: int = 1) -> dict[str, list[str]]:
+    """Rule id → the scenario files (folder/name) in which it fired: one assessment per scenario, kept in the
+    rule-base cache (cplaw/cache.py) for exactly these rule ``files`` and scenario files."""
+    from .cache import cached
     from .coverage import fired
-    found: dict[str, list[str]] = {}
-    for name, rule_ids in sorted(fired(rules, folder, jobs=jobs).items()):
-        for rule in rule_ids:
-            found.setdefault(rule, []).append(name)
-    return found
+    from .limits import read_text
+    from .scenarios import discover
+    paths = discover([folder], allow_empty=True)
+    key = [*files, ("<scenarios fired>", ""), *((str(p.relative_to(folder)), read_text(p)) for p in paths)]
+
+    def run() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for name, rule_ids in sorted(fired(rules, folder, jobs=jobs).items()):
+            for rule in sorted(rule_ids):
+                found.setdefault(rule, []).append(name)
+        return found
+    return cached(key, run)
 
 
 def find_file(files: list[tuple[str, str]], wanted: str) -> tuple[str, str]:
