@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..labels import label
-from .cite import authority_text, chinese_number, cite_text, program, provision_text, title_text
+from ..labels import label, rule_text
+from .cite import authority_text, chinese_number, cite_text, fine_text, program, provision_text, title_text
 from .tree import fact_sentence
 
 
@@ -45,18 +45,8 @@ def _number(n: int, lang: str) -> str:
     return chinese_number(n) if _p("numerals", lang) == "chinese" else str(n)
 
 
-def _money(amount: int, lang: str) -> str:
-    if amount % 10000 == 0 and _p("numerals", lang) == "chinese":
-        return _p("wan_yuan", lang, n=chinese_number(amount // 10000))
-    return _p("yuan", lang, n=f"{amount:,}")
-
-
 def _fine(s: dict[str, Any], lang: str) -> str:
-    if s["fine_max"] is None:
-        return ""
-    if not s["fine_min"]:
-        return _p("fine_upto", lang, max=_money(s["fine_max"], lang))
-    return _p("fine_range", lang, min=_money(s["fine_min"], lang), max=_money(s["fine_max"], lang))
+    return fine_text(s["fine_min"], s["fine_max"], lang)
 
 
 def _measure(s: dict[str, Any], lang: str) -> str:
@@ -73,7 +63,8 @@ def _join(items: list[str], lang: str) -> str:
 
 
 _DUTY_KEYS = ("duty", "round", "due", "due_nominal", "status", "done", "binds_first", "calendar_note")
-_BREACH_KEYS = ("duty", "round", "since", "until")
+_STATUSES = ("met", "late", "overdue", "pending", "undetermined")
+_BREACH_KEYS = ("duty", "round", "since", "until", "turns_on_arrangement")
 
 
 # ── conclusions ──────────────────────────────────────────────────────────────
@@ -93,7 +84,8 @@ def _duties(doc: dict[str, Any], lang: str) -> str:
     obligations = _stacked(doc["obligations"], _DUTY_KEYS)
     if not obligations:
         return _p("duties_none", lang)
-    counts = {s: sum(1 for o in obligations if o["status"] == s) for s in ("met", "late", "overdue", "pending")}
+    counts = {s: sum(1 for o in obligations if o["status"] == s)
+              for s in _STATUSES}
     parts = [_p("duty_count", lang, status=_e("status", s, lang), n=n) for s, n in counts.items() if n]
     text = _p("duties_summary", lang, n=len(obligations), counts=_p("enum_sep", lang).join(parts))
     pending = sorted((o for o in obligations if o["status"] == "pending"), key=lambda o: o["due"])
@@ -105,11 +97,16 @@ def _duties(doc: dict[str, Any], lang: str) -> str:
 
 
 def _breaches(doc: dict[str, Any], lang: str) -> str:
+    """The breaches that stand, then those that stand only if the year's holiday arrangement makes them late."""
     if not doc["violations"]:
         return _p("breaches_none", lang)
-    items = [_p("breach_item", lang, duty=_e("duty", v["duty"], lang), instrument=_instruments(v, lang))
-             for v in _stacked(doc["violations"], _BREACH_KEYS)]
-    return _p("breaches_some", lang, n=len(items), list=_join(items, lang))
+    breaches = _stacked(doc["violations"], _BREACH_KEYS)
+    certain, open_ = ([_p("breach_item", lang, duty=_e("duty", v["duty"], lang), instrument=_instruments(v, lang))
+                       for v in breaches if bool(v.get("turns_on_arrangement")) is conditional]
+                      for conditional in (False, True))
+    text = _p("breaches_some", lang, n=len(certain), list=_join(certain, lang)) if certain \
+        else _p("breaches_none_certain", lang)
+    return text + (_p("breaches_conditional", lang, n=len(open_), list=_join(open_, lang)) if open_ else "")
 
 
 def _condition(s: dict[str, Any], lang: str) -> str:
@@ -117,7 +114,13 @@ def _condition(s: dict[str, Any], lang: str) -> str:
 
 
 def _sanction_summary(s: dict[str, Any], lang: str) -> str:
-    return _p("sanction_summary", lang, condition=_condition(s, lang), measure=_measure(s, lang), fine=_fine(s, lang))
+    return _p("sanction_summary", lang, condition=_condition(s, lang), measure=_measure(s, lang),
+              fine=_fine(s, lang)) + _arrangement(s, lang)
+
+
+def _arrangement(item: dict[str, Any], lang: str) -> str:
+    """A breach or sanction that holds only if the year's holiday arrangement makes the duty late says so."""
+    return _p("turns_on_arrangement", lang) if item.get("turns_on_arrangement") else ""
 
 
 def _sanctions(doc: dict[str, Any], lang: str) -> str:
@@ -169,10 +172,16 @@ def _instruments(item: dict[str, Any], lang: str) -> str:
 
 
 def _obligation(o: dict[str, Any], lang: str) -> str:
-    moved = _p("duty_moved", lang, nominal=o["due_nominal"]) if o["due_nominal"] != o["due"] else ""
+    moved = _p("duty_moved", lang, nominal=o["due_nominal"], why=_e("rest_day", o["nominal_rest_day"], lang)) \
+        if o["due_nominal"] != o["due"] else ""
     done = _p("duty_done", lang, done=o["done"]) if o.get("done") else ""
     first = _p("duty_binds_first", lang) if o.get("binds_first") and o["status"] in ("overdue", "pending") else ""
-    first += _p("duty_calendar_unknown", lang) if o.get("calendar_note") else ""
+    if o.get("possible_statuses"):
+        first += _p("duty_range", lang, earliest=o["due_range"]["earliest"], latest=o["due_range"]["latest"],
+                    possible=_p("or_sep", lang).join(_e("status", p, lang)
+                                                     for p in sorted(o["possible_statuses"], key=_STATUSES.index)))
+    elif o.get("calendar_note"):
+        first += _p("duty_calendar_unknown", lang)
     return _p("duty_line", lang, duty=_e("duty", o["duty"], lang), status=_e("status", o["status"], lang),
               due=o["due"], moved=moved, done=done, first=first, instrument=_instruments(o, lang))
 
@@ -180,7 +189,7 @@ def _obligation(o: dict[str, Any], lang: str) -> str:
 def _violation(v: dict[str, Any], lang: str) -> str:
     until = _p("breach_until", lang, until=v["until"]) if v.get("until") else _p("breach_continuing", lang)
     return _p("breach_line", lang, duty=_e("duty", v["duty"], lang), since=v["since"], until=until,
-              instrument=_instruments(v, lang))
+              instrument=_instruments(v, lang)) + _arrangement(v, lang)
 
 
 def _sanction(s: dict[str, Any], lang: str) -> str:
@@ -194,7 +203,7 @@ def _sanction(s: dict[str, Any], lang: str) -> str:
               condition=condition, measure=_measure(s, lang), fine=_fine(s, lang),
               provision=provision_text(s["provision"], _titles(), lang),
               law=_e("law_time", s["governing"], lang),
-              barred=_p("sanction_barred", lang) if s.get("time_barred") else "")
+              barred=_p("sanction_barred", lang) if s.get("time_barred") else "") + _arrangement(s, lang)
 
 
 def _note(n: dict[str, Any], lang: str) -> str:
@@ -203,10 +212,38 @@ def _note(n: dict[str, Any], lang: str) -> str:
                              grade=_e("source_status", n["status"], lang))}
     elif n["kind"] == "after_as_of":
         n = {**n, "text": _p("after_as_of_note", lang, paths=n["text"].rpartition(": ")[2])}
+    else:
+        n = {**n, "text": rule_text(n["text"], lang)}
     section = "note_kind" if label("enums", f"note_kind.{n['kind']}", lang) != f"note_kind.{n['kind']}" \
         else "extra_note_kind"
     about = _p("note_about_duty", lang, duty=_e("duty", n["duty"], lang)) if n.get("duty") else ""
     return _p("note_line", lang, kind=_e(section, n["kind"], lang), about=about, text=n["text"])
+
+
+def item_line(section: str, item: dict[str, Any], lang: str) -> str:
+    """One item of an assessment section (``obligations``, ``sanctions`` …) worded as the memo words it."""
+    if "instrument" in item and "instruments" not in item:
+        item = {**item, "instruments": [item["instrument"]]}
+    if section == "mandatory_audit":
+        return _p("mandatory_item", lang, ground=_e("ground", item["ground"], lang))
+    if section == "obligations":
+        return _obligation(item, lang)
+    if section == "violations":
+        return _violation(item, lang)
+    if section == "sanctions":
+        return _sanction(item, lang)
+    if section == "evaluations":
+        return _p("evaluation_line", lang, instrument=_instrument(item["instrument"], lang),
+                  kind=_e("event_type", item["type"], lang) if item.get("type") else item["event"],
+                  date=item.get("date") or "", grade=item["grade"])
+    return _p("title_line", lang, instrument=_instrument(item["instrument"], lang), title=item["title"],
+              start=item.get("from") or "", until=_p("title_until", lang, until=item["until"]) if item.get("until")
+              else "")
+
+
+def instrument_name(instrument: str, lang: str) -> str:
+    """An instrument's title as a citation shows it."""
+    return _instrument(instrument, lang)
 
 
 def _missing(doc: dict[str, Any], lang: str) -> Section | None:
@@ -234,7 +271,8 @@ def _notes(doc: dict[str, Any], lang: str, detail: str) -> list[Section]:
             entries.append((_p("readings_folded", lang, n=len(readings)), []))
         sections.append(Section(_p("h_notes", lang), entries))
     if readings and detail == "full":
-        sections.append(Section(_p("h_readings", lang), [(n["text"], _cites(n["cites"], lang)) for n in readings]))
+        sections.append(Section(_p("h_readings", lang), [(rule_text(n["text"], lang, n["reading"]), _cites(n["cites"], lang))
+                                                                 for n in readings]))
     return sections
 
 
