@@ -77,7 +77,8 @@ def _mandatory(doc: dict[str, Any], lang: str) -> str:
     if provincial:
         return _p("mandatory_provincial_only", lang,
                   instruments=_p("enum_sep", lang).join(_instrument(i, lang) for i in provincial))
-    return _p("mandatory_none", lang)
+    open_ = any(d["predicate"] == "mandatory" for m in doc.get("missing_facts") or [] for d in m.get("decides", []))
+    return _p("mandatory_none_open" if open_ else "mandatory_none", lang)
 
 
 def _duties(doc: dict[str, Any], lang: str) -> str:

@@ -175,6 +175,15 @@ def comparison_sentence(text: str, lang: str) -> str:
     return label("phrases", f"{section}.{_OPS[op]}", lang, left=left, right=right)
 
 
+def query_sentence(query: str, lang: str) -> str:
+    """A query (``sanction(_, _, …)``) in words: the conclusion's name, with the values it asks about."""
+    match = _ATOM.match(query)
+    if not match or match.group(2) not in program().predicates:
+        return query
+    args = [a.strip() for a in match.group(3).split(",")] if match.group(3) else []
+    return fact_sentence(match.group(2), ["_" if a[:1].isupper() else a for a in args], lang)
+
+
 def failed_sentence(text: str, lang: str) -> str:
     """A failing condition (``not is_done(start_audit, 2009-03-15)``) in words where it is an atom."""
     match = _ATOM.match(text)
@@ -208,7 +217,7 @@ def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
             route.cites, route.general_cites = own, general
             route.head = cite_key(head[0]) if head else None
             route.children = [r for child in successors(graph, node) for r in reasons(child)]
-            return [route]
+            return [_with_its_failure(route, lang)]
         if data["kind"] == "rule":
             return [r for child in successors(graph, node) for r in reasons(child)]
         if detail != "full" and internal(data) and node not in graph.graph.get("roots", []):
@@ -242,6 +251,21 @@ def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
         return [item]
 
     return _merged([r for root in graph.graph.get("roots", []) for r in reasons(root)])
+
+
+def _with_its_failure(route: Reason, lang: str) -> Reason:
+    """A route that fails on one condition says so on its own line: the failing condition's reasons (its own
+    routes, for a conclusion that could not be derived) come right under the route, one level less deep."""
+    if len(route.children) != 1 or route.children[0].kind not in ("not_derived", "failed") or route.children[0].repeated:
+        return route
+    only = route.children[0]
+    route.text = label("phrases", "route_fails", lang, route=route.text, reason=only.text)
+    route.cites += [c for c in only.cites if c not in route.cites]
+    route.general_cites += [c for c in only.general_cites if c not in route.general_cites]
+    route.notes += only.notes
+    route.folded += only.folded
+    route.children = only.children
+    return route
 
 
 def _merged(trees: list[Reason]) -> list[Reason]:
@@ -280,7 +304,7 @@ def answer(graph: nx.DiGraph, trees: list[Reason], lang: str) -> str:
         shown = fact_sentence(root_data["predicate"], root_data["args"], lang) if root_data else query
         return label("phrases", "why_not_answer", lang, query=shown, reason=reason)
     if not trees:
-        return label("phrases", "why_none", lang, query=query)
+        return label("phrases", "why_none", lang, query=query_sentence(query, lang))
     return label("phrases", "why_answer", lang,
                  fact=label("phrases", "list_sep", lang).join(t.text for t in trees))
 

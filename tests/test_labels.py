@@ -57,23 +57,27 @@ def test_every_rule_note_has_its_chinese_and_nothing_is_left_over() -> None:
     assert all(entry.get("zh") and entry["zh"] != entry["en"] for entry in table.values())
 
 
-def test_every_translated_reading_is_a_reading_of_the_rule_base() -> None:
+def test_every_reading_has_its_chinese_and_nothing_is_left_over() -> None:
     _, readings = _rule_notes_and_readings(RuleBase.load().program)
-    assert sorted(set(rule_texts()["reading"]) - readings) == []
+    table = rule_texts()["reading"]
+    assert sorted(readings - set(table)) == []
+    assert sorted(set(table) - readings) == []
+    assert all(entry.get("zh") for entry in table.values())
 
 
 # A run of three or more Latin-letter words: English prose, not an instrument id, a field path or an option name.
 _ENGLISH = re.compile(r"[A-Za-z][a-z'’]+(?:[ ,;:()]+[A-Za-z][a-z'’]+){2,}")
 
 
-def test_no_chinese_memo_of_any_scenario_holds_english_prose() -> None:
+def test_no_chinese_memo_of_any_scenario_holds_english_prose_readings_included() -> None:
     rules = RuleBase.load()
     offenders = []
     for path in sorted((ROOT / "tests" / "scenarios").rglob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if "profile" not in data or "expect_error" in data:
             continue
-        memo = memo_text(rules.assess(data["profile"], str(data["as_of"]), data.get("options", [])).data, "zh")
+        assessment = rules.assess(data["profile"], str(data["as_of"]), data.get("options", []))
+        memo = memo_text(assessment.data, "zh", detail="full")  # every reading taken, in words
         offenders += [f"{path.name}: {m.group()}" for m in _ENGLISH.finditer(memo)]
     assert offenders == []
 
