@@ -58,6 +58,21 @@ def _cites(cites: list[dict[str, Any]], lang: str) -> list[str]:
     return [cite_text(c, lang) for c in cites]
 
 
+def _duty(item: dict[str, Any], lang: str) -> str:
+    """A duty's name; where the assessment spans several audit rounds, with the round's list it belongs to."""
+    name = _e("duty", item["duty"], lang)
+    return name + _p("duty_round", lang, round=item["round"]) if item.get("shown_round") else name
+
+
+def _with_rounds(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with each item of a duty marked to show its round, where there is more than one round."""
+    if len({o["round"] for o in doc["obligations"]} | {v["round"] for v in doc["violations"]}) < 2:
+        return doc
+    marked = {key: [{**item, "shown_round": True} if item.get("duty") and item.get("round") else item
+                    for item in doc[key]] for key in ("obligations", "violations", "sanctions", "notes")}
+    return {**doc, **marked}
+
+
 def _join(items: list[str], lang: str) -> str:
     return _p("list_sep", lang).join(items)
 
@@ -92,7 +107,7 @@ def _duties(doc: dict[str, Any], lang: str) -> str:
     pending = sorted((o for o in obligations if o["status"] == "pending"), key=lambda o: o["due"])
     if pending:
         o = pending[0]
-        text += _p("next_due", lang, duty=_e("duty", o["duty"], lang), due=o["due"],
+        text += _p("next_due", lang, duty=_duty(o, lang), due=o["due"],
                    instrument=_instrument(o["instrument"], lang))
     return text
 
@@ -102,7 +117,7 @@ def _breaches(doc: dict[str, Any], lang: str) -> str:
     if not doc["violations"]:
         return _p("breaches_none", lang)
     breaches = _stacked(doc["violations"], _BREACH_KEYS)
-    certain, open_ = ([_p("breach_item", lang, duty=_e("duty", v["duty"], lang), instrument=_instruments(v, lang))
+    certain, open_ = ([_p("breach_item", lang, duty=_duty(v, lang), instrument=_instruments(v, lang))
                        for v in breaches if bool(v.get("turns_on_arrangement")) is conditional]
                       for conditional in (False, True))
     text = _p("breaches_some", lang, n=len(certain), list=_join(certain, lang)) if certain \
@@ -141,7 +156,7 @@ def _sanctions(doc: dict[str, Any], lang: str) -> str:
 
 
 def _limitation(doc: dict[str, Any], lang: str) -> str:
-    barred = list(dict.fromkeys(_e("duty", s["duty"], lang) for s in doc["sanctions"] if s.get("time_barred")))
+    barred = list(dict.fromkeys(_duty(s, lang) for s in doc["sanctions"] if s.get("time_barred")))
     if barred:
         return _p("limitation_barred", lang, list=_p("enum_sep", lang).join(barred))
     return _p("limitation_open" if doc["sanctions"] else "limitation_none", lang)
@@ -183,13 +198,13 @@ def _obligation(o: dict[str, Any], lang: str) -> str:
                                                      for p in sorted(o["possible_statuses"], key=_STATUSES.index)))
     elif o.get("calendar_note"):
         first += _p("duty_calendar_unknown", lang)
-    return _p("duty_line", lang, duty=_e("duty", o["duty"], lang), status=_e("status", o["status"], lang),
+    return _p("duty_line", lang, duty=_duty(o, lang), status=_e("status", o["status"], lang),
               due=o["due"], moved=moved, done=done, first=first, instrument=_instruments(o, lang))
 
 
 def _violation(v: dict[str, Any], lang: str) -> str:
     until = _p("breach_until", lang, until=v["until"]) if v.get("until") else _p("breach_continuing", lang)
-    return _p("breach_line", lang, duty=_e("duty", v["duty"], lang), since=v["since"], until=until,
+    return _p("breach_line", lang, duty=_duty(v, lang), since=v["since"], until=until,
               instrument=_instruments(v, lang)) + _arrangement(v, lang)
 
 
@@ -199,7 +214,7 @@ def _sanction(s: dict[str, Any], lang: str) -> str:
         condition += _p("condition_met_yes", lang)
     elif s.get("condition_met") is False:
         condition += _p("condition_met_no", lang)
-    return _p("sanction_line", lang, duty=_e("duty", s["duty"], lang), authority=authority_text(s["authority"], lang),
+    return _p("sanction_line", lang, duty=_duty(s, lang), authority=authority_text(s["authority"], lang),
               discretion=_e("discretion", "may" if s.get("discretionary") else "shall", lang),
               condition=condition, measure=_measure(s, lang), fine=_fine(s, lang),
               provision=provision_text(s["provision"], _titles(), lang),
@@ -217,7 +232,7 @@ def _note(n: dict[str, Any], lang: str) -> str:
         n = {**n, "text": rule_text(n["text"], lang)}
     section = "note_kind" if label("enums", f"note_kind.{n['kind']}", lang) != f"note_kind.{n['kind']}" \
         else "extra_note_kind"
-    about = _p("note_about_duty", lang, duty=_e("duty", n["duty"], lang)) if n.get("duty") else ""
+    about = _p("note_about_duty", lang, duty=_duty(n, lang)) if n.get("duty") else ""
     return _p("note_line", lang, kind=_e(section, n["kind"], lang), about=about, text=n["text"])
 
 
@@ -279,6 +294,7 @@ def _notes(doc: dict[str, Any], lang: str, detail: str) -> list[Section]:
 
 def memo(doc: dict[str, Any], lang: str = "en", detail: str = "brief") -> tuple[str, list[Section]]:
     """The memo's title and its sections, in the order a lawyer asks (``detail="full"`` lists every reading)."""
+    doc = _with_rounds(doc)
     sections = [_conclusions(doc, lang)]
     if doc["mandatory_audit"]:
         sections.append(Section(_p("h_grounds", lang), [(_e("ground", g["ground"], lang), _cites(g["cites"], lang))

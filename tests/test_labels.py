@@ -104,3 +104,15 @@ def test_a_status_that_turns_on_the_holiday_arrangement_reads_as_such_in_both_la
     assert "No duty is certainly breached." in en and "between 2027-01-02 and 2027-01-11" in en
     assert "holds only if that year's holiday arrangement makes the duty late" in en
     assert "weekend" not in _scenario_memo("91-report-in-chunjie-shuffle-2027.yaml", "zh")
+
+
+def test_a_memo_over_two_rounds_names_the_round_of_each_breach_and_of_what_is_time_barred() -> None:
+    # V-72: two late disclosures (lists of 2023-02-13 and 2024-08-12), both found on 2026-09-24; the first ended
+    # 2023-04-03, over two years before (time-barred), the second on 2024-09-24, two years to the day (not barred).
+    data = yaml.safe_load((ROOT / "tests" / "scenarios" / "versions" / "72-time-barred-and-not-barred.yaml")
+                          .read_text(encoding="utf-8"))
+    doc = RuleBase.load().assess(data["profile"], str(data["as_of"]), data.get("options", [])).data
+    zh = memo_text(doc, "zh").splitlines()
+    assert "（2023-02-13名单）" in zh[5] and "（2024-08-12名单）" in zh[5]
+    assert zh[7].startswith("  5. 时效：在当地主要媒体上公布主要污染物排放情况（2023-02-13名单）：") and "2024-08-12" not in zh[7]
+    assert "list of 2023-02-13" in memo_text(doc, "en")
