@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..labels import label
-from .cite import authority_text, chinese_number, cite_text, money_text, provision_text
-from .memo import _titles, instrument_name, item_line
+from .cite import authority_text, cite_text, money_text
+from .memo import instrument_name, item_line, numeral, provision_name
 
 # Fields of an assessment item a change is shown by (others, such as jurisdiction or the English
 # nominal_reason, say the same thing again).
@@ -63,7 +63,7 @@ def _name(entry: dict[str, Any], lang: str) -> str:
                   instrument=instrument_name(key["instrument"], lang), round=key["round"])
     if section == "sanctions":
         return _p("cmp_sanctions_name", lang, duty=_e("duty", key["duty"], lang), measure=_e("measure", key["measure"], lang),
-                  provision=provision_text(key["provision"], _titles(), lang))
+                  provision=provision_name(key["provision"], lang))
     return " ".join(str(v) for v in key.values() if v is not None)
 
 
@@ -120,13 +120,10 @@ def comparison_text(doc: dict[str, Any], lang: str = "en") -> str:
         if not doc[name]:
             continue
         number += 1
-        lines += ["", _p("h_number", lang, n=_numeral(number, lang), heading=_p(f"cmp_h_{name}", lang))]
+        lines += ["", _p("h_number", lang, n=numeral(number, lang), heading=_p(f"cmp_h_{name}", lang))]
         for k, entry in enumerate(doc[name], 1):
             first, *rest = _entry(name, entry, lang)
             lines.append(f"  {k}. {first}")
             lines += [f"     {line}" for line in rest]
     return "\n".join(lines)
 
-
-def _numeral(n: int, lang: str) -> str:
-    return chinese_number(n) if _p("numerals", lang) == "chinese" else str(n)

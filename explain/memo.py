@@ -41,7 +41,8 @@ def _instrument(instrument: str, lang: str) -> str:
     return title_text(_titles().get(instrument, instrument), lang)
 
 
-def _number(n: int, lang: str) -> str:
+def numeral(n: int, lang: str) -> str:
+    """A heading's number: 一, 二 … in Chinese, 1, 2 … in English."""
     return chinese_number(n) if _p("numerals", lang) == "chinese" else str(n)
 
 
@@ -100,8 +101,7 @@ def _duties(doc: dict[str, Any], lang: str) -> str:
     obligations = _stacked(doc["obligations"], _DUTY_KEYS)
     if not obligations:
         return _p("duties_none", lang)
-    counts = {s: sum(1 for o in obligations if o["status"] == s)
-              for s in _STATUSES}
+    counts = {s: sum(1 for o in obligations if o["status"] == s) for s in _STATUSES}
     parts = [_p("duty_count", lang, status=_e("status", s, lang), n=n) for s, n in counts.items() if n]
     text = _p("duties_summary", lang, n=len(obligations), counts=_p("enum_sep", lang).join(parts))
     pending = sorted((o for o in obligations if o["status"] == "pending"), key=lambda o: o["due"])
@@ -262,6 +262,11 @@ def instrument_name(instrument: str, lang: str) -> str:
     return _instrument(instrument, lang)
 
 
+def provision_name(provision: str, lang: str) -> str:
+    """A provision (``CN-CPPL-2012 art. 39``) as a citation shows it."""
+    return provision_text(provision, _titles(), lang)
+
+
 def _missing(doc: dict[str, Any], lang: str) -> Section | None:
     missing = doc.get("missing_facts") or []
     if not missing:
@@ -312,7 +317,7 @@ def memo(doc: dict[str, Any], lang: str = "en", detail: str = "brief") -> tuple[
         sections.append(missing)
     sections += _notes(doc, lang, detail)
     for number, section in enumerate(sections, 1):
-        section.heading = _p("h_number", lang, n=_number(number, lang), heading=section.heading)
+        section.heading = _p("h_number", lang, n=numeral(number, lang), heading=section.heading)
     return _p("memo_title", lang, enterprise=doc["enterprise"], as_of=doc["as_of"]), sections
 
 
