@@ -140,6 +140,7 @@ class AssessmentBuilder:
                 item["done"] = iso_date(self.done[(duty, round_)])
             if due != nominal:
                 item["nominal_reason"] = _nominal_reason(nominal)
+                item["nominal_rest_day"] = rest_day_name(nominal)
             if not (calendar_covers(nominal) and calendar_covers(due)):
                 item["calendar_note"] = calendar_note(str(nominal.year))
                 _undetermined(item, nominal, self.done.get((duty, round_)), self.as_of)

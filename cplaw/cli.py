@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     whatif.add_argument("--drop", action="append", default=[], metavar="PATH")
     whatif.add_argument("--vs-as-of", metavar="DATE", help="assess the changed copy as of this date")
     whatif.add_argument("--format", choices=["text", "json"], default="text")
+    _lang_arguments(whatif)
     _option_argument(whatif)
     _engine_argument(whatif)
 
@@ -317,13 +318,17 @@ def _profile(source: str) -> Any:
 
 
 def _what_if(rules: RuleBase, args: argparse.Namespace) -> int:
-    from .compare import Change, parse_event, parse_set, read_document, render_comparison
+    from .compare import Change, parse_event, parse_set, read_document
     doc = read_document("<stdin>", sys.stdin.read()) if args.profile == "-" else read_document(args.profile)
     changes = [parse_set(text) for text in args.set_] + [parse_event(text) for text in args.add_event] \
         + [Change("drop", path) for path in args.drop]
     result = rules.compare(doc, args.as_of, changes, vs_as_of=args.vs_as_of, options=(), vs_options=args.option,
                            source="<stdin>" if args.profile == "-" else args.profile, engine=args.engine)
-    print(json.dumps(result, ensure_ascii=False, indent=2) if args.format == "json" else render_comparison(result))
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        from .explain.comparison import comparison_text
+        print(comparison_text(result, args.lang or default_lang()))
     return 0
 
 

@@ -232,37 +232,3 @@ def comparison_document(base, variant, changes: list[Change], options: list[str]
             "variant": {"as_of": variant.data["as_of"], "options": list(vs_options),
                         "changes": [c.describe() for c in changes]},
             **compare_assessments(base, variant)}
-
-
-def render_comparison(doc: dict[str, Any]) -> str:
-    """The comparison as text: what was changed, then each conclusion gained, lost or changed."""
-    base, variant = doc["base"], doc["variant"]
-    what = [f"{c['op']} {c['path']}" + (f" = {c['value']}" if "value" in c else "") for c in variant["changes"]]
-    if variant["as_of"] != base["as_of"]:
-        what.append(f"as of {variant['as_of']} instead of {base['as_of']}")
-    if variant["options"] != base["options"]:
-        what.append(f"options {', '.join(variant['options']) or 'none'} instead of {', '.join(base['options']) or 'none'}")
-    lines = [f"{doc['enterprise']} — as of {base['as_of']}; what if: " + ("; ".join(what) or "nothing changed")]
-    if variant.get("same_profile") and variant["changes"]:
-        lines.append("The changes leave the profile as it was.")
-    if not (doc["gained"] or doc["lost"] or doc["changed"]):
-        lines.append("No conclusion changes.")
-        return "\n".join(lines)
-    for heading, name in (("Gained:", "gained"), ("Lost:", "lost"), ("Changed:", "changed")):
-        if not doc[name]:
-            continue
-        lines += ["", heading]
-        for e in doc[name]:
-            key = " ".join(str(v) for v in e["key"].values() if v is not None)
-            if name == "changed":
-                body = "; ".join(f"{f} {_text(e['old'][f])} → {_text(e['new'][f])}" for f in e["old"])
-            else:
-                body = ", ".join(f"{k} {_text(v)}" for k, v in e["value"].items() if k not in e["key"] and v is not None)
-            cites = "; ".join(f"{c['instrument']} art. {c['article']}" for c in e["cites"])
-            lines.append(f"  {e['section']} {key}: {body}")
-            lines.append(f"    rules {', '.join(e['rules']) or '—'}; {cites}")
-    return "\n".join(lines)
-
-
-def _text(value: Any) -> str:
-    return "—" if value is None else str(value)

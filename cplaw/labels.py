@@ -27,3 +27,21 @@ def label(section: str, key: str, lang: str, **values: Any) -> str:
     if not isinstance(node, dict) or lang not in node:
         return key
     return node[lang].format(**values) if values else node[lang]
+
+
+
+@lru_cache(maxsize=1)
+def rule_texts() -> dict[str, dict[str, dict[str, str]]]:
+    """facts/rule_texts.yaml: each rule note's wording by language, keyed by its English text (the rule files'
+    language); each named reading's, keyed by its name."""
+    text = resources.files("cplaw.facts").joinpath("rule_texts.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    return {"note": {n["en"]: n for n in data.get("notes") or []}, "reading": dict(data.get("readings") or {})}
+
+
+def rule_text(text: str, lang: str, reading: str | None = None) -> str:
+    """A rule file's own words (a note's text, or the text of the reading named ``reading``) in ``lang``. The
+    rule files are written in English; their other languages are in facts/rule_texts.yaml. A text not there
+    stays as written, so a gap shows (and tests/test_labels.py fails)."""
+    entry = rule_texts()["reading" if reading else "note"].get(reading or text) or {}
+    return entry.get(lang, text)

@@ -382,17 +382,3 @@ def _item(program: ir.Program, item: Open, entry: dict[str, Any]) -> dict[str, A
         question[lang] = label("questions", f"{item.predicate}.text", lang, **values)
     return {"path": item.path, "question": question, "decides": entry["decides"],
             "cites": rule_citations(program, sorted(entry["rules"]))}
-
-
-def render_missing(items: list[dict[str, Any]], lang: str = "en") -> list[str]:
-    """Lines asking for the missing facts (a section for the text memo), empty if none."""
-    if not items:
-        return []
-    lines = ["", label("questions", "heading", lang)]
-    for item in items:
-        decides = ", ".join(f"{d['predicate']}({', '.join(d['args'])})" for d in item["decides"])
-        cites = "; ".join(dict.fromkeys(f"{c['instrument']} art. {c['article']}"
-                                        + (f" para {c['paragraph']}" if c.get("paragraph") else "") for c in item["cites"]))
-        lines.append(f"  - {item['question'][lang]} [{item['path']}]")
-        lines.append(f"    {label('questions', 'decides', lang, decides=decides, cites=cites)}")
-    return lines

@@ -13,17 +13,22 @@ _NUMERALS = _DIGITS + "十百"
 
 
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 39 → 三十九, 105 → 一百零五 (article numbers stay below 1000)."""
+    """1 → 一, 10 → 十, 39 → 三十九, 105 → 一百零五, 1221 → 一千二百二十一 (article numbers stay below 10000)."""
     if n < 10:
         return _DIGITS[n]
     if n < 20:
         return "十" + (_DIGITS[n % 10] if n % 10 else "")
     if n < 100:
         return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else
-                                 ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest)))
-    return _DIGITS[n // 100] + "百" + tail
+    unit, size = ("百", 100) if n < 1000 else ("千", 1000)
+    rest = n % size
+    if rest == 0:
+        tail = ""
+    elif rest < size // 10:
+        tail = "零" + (_DIGITS[rest] if rest < 10 else "一" + chinese_number(rest) if rest < 20 else chinese_number(rest))
+    else:
+        tail = "一" + chinese_number(rest) if rest < 20 else chinese_number(rest)
+    return _DIGITS[n // size] + unit + tail
 
 
 def _number(value: Any, lang: str) -> str:
@@ -116,3 +121,19 @@ def authority_text(authority: str, lang: str) -> str:
     """An authority the rules name in Chinese, in ``lang`` where the vocabulary has it."""
     found = label("phrases", f"authority.{authority}", lang) if "." not in authority else authority
     return authority if found == f"authority.{authority}" else found
+
+
+def money_text(amount: int, lang: str) -> str:
+    """50000 → 五万元 (zh) or 50,000 (en)."""
+    if amount % 10000 == 0 and label("phrases", "numerals", lang) == "chinese":
+        return label("phrases", "wan_yuan", lang, n=chinese_number(amount // 10000))
+    return label("phrases", "yuan", lang, n=f"{amount:,}")
+
+
+def fine_text(fine_min: int | None, fine_max: int | None, lang: str) -> str:
+    """处五万元以上五十万元以下罚款 / a fine of 50,000 to 500,000 yuan; empty where no fine is set."""
+    if fine_max is None:
+        return ""
+    if not fine_min:
+        return label("phrases", "fine_upto", lang, max=money_text(fine_max, lang))
+    return label("phrases", "fine_range", lang, min=money_text(fine_min, lang), max=money_text(fine_max, lang))

@@ -178,6 +178,7 @@ class Explainer:
                      f"{value_text(deadline.nominal)}", "start": value_text(start),
                      "period": str(expr.right.value), "period_zh": expr.right.value.zh,
                      "nominal": value_text(deadline.nominal), "calendar_note": deadline.calendar_note,
+                     "calendar_years": _uncovered_years(start, deadline.nominal, deadline.effective),
                      "cites": self._builtin_cites(ADD_PERIOD)}
         elif lit.op == "=" and isinstance(expr, ir.Call) and expr.function == "effective":
             nominal = evaluate(expr.args[0], binding)
@@ -186,6 +187,7 @@ class Explainer:
                      "nominal": value_text(nominal), "effective": value_text(effective),
                      "moved_because": rest_day_name(nominal) if effective != nominal else None,
                      "calendar_note": None if calendar_covers(nominal) else calendar_note(str(nominal.year)),
+                     "calendar_years": _uncovered_years(nominal),
                      "cites": self._builtin_cites(BUILTINS["effective"], effective_cites(nominal))}
         self.graph.add_node(node_id, **attrs)
         return node_id
@@ -279,3 +281,8 @@ def _literal_text(lit: ir.Literal) -> str:
         return f"not {core}" if lit.negated else core
     return f"{_expr_text(lit.left, {})} {lit.op} {_expr_text(lit.right, {})}"
 
+
+def _uncovered_years(*days: Any) -> str | None:
+    """The years, among those of ``days``, whose official holiday arrangement is not known."""
+    years = sorted({str(d.year) for d in days if isinstance(d, _dt.date) and not calendar_covers(d)})
+    return ", ".join(years) or None

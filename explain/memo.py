@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..labels import label
-from .cite import authority_text, chinese_number, cite_text, program, provision_text, title_text
+from ..labels import label, rule_text
+from .cite import authority_text, chinese_number, cite_text, fine_text, program, provision_text, title_text
 from .tree import fact_sentence
 
 
@@ -41,22 +41,13 @@ def _instrument(instrument: str, lang: str) -> str:
     return title_text(_titles().get(instrument, instrument), lang)
 
 
-def _number(n: int, lang: str) -> str:
+def numeral(n: int, lang: str) -> str:
+    """A heading's number: 一, 二 … in Chinese, 1, 2 … in English."""
     return chinese_number(n) if _p("numerals", lang) == "chinese" else str(n)
 
 
-def _money(amount: int, lang: str) -> str:
-    if amount % 10000 == 0 and _p("numerals", lang) == "chinese":
-        return _p("wan_yuan", lang, n=chinese_number(amount // 10000))
-    return _p("yuan", lang, n=f"{amount:,}")
-
-
 def _fine(s: dict[str, Any], lang: str) -> str:
-    if s["fine_max"] is None:
-        return ""
-    if not s["fine_min"]:
-        return _p("fine_upto", lang, max=_money(s["fine_max"], lang))
-    return _p("fine_range", lang, min=_money(s["fine_min"], lang), max=_money(s["fine_max"], lang))
+    return fine_text(s["fine_min"], s["fine_max"], lang)
 
 
 def _measure(s: dict[str, Any], lang: str) -> str:
@@ -68,12 +59,28 @@ def _cites(cites: list[dict[str, Any]], lang: str) -> list[str]:
     return [cite_text(c, lang) for c in cites]
 
 
+def _duty(item: dict[str, Any], lang: str) -> str:
+    """A duty's name; where the assessment spans several audit rounds, with the round's list it belongs to."""
+    name = _e("duty", item["duty"], lang)
+    return name + _p("duty_round", lang, round=item["round"]) if item.get("shown_round") else name
+
+
+def _with_rounds(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with each item of a duty marked to show its round, where there is more than one round."""
+    if len({o["round"] for o in doc["obligations"]} | {v["round"] for v in doc["violations"]}) < 2:
+        return doc
+    marked = {key: [{**item, "shown_round": True} if item.get("duty") and item.get("round") else item
+                    for item in doc[key]] for key in ("obligations", "violations", "sanctions", "notes")}
+    return {**doc, **marked}
+
+
 def _join(items: list[str], lang: str) -> str:
     return _p("list_sep", lang).join(items)
 
 
 _DUTY_KEYS = ("duty", "round", "due", "due_nominal", "status", "done", "binds_first", "calendar_note")
-_BREACH_KEYS = ("duty", "round", "since", "until")
+_STATUSES = ("met", "late", "overdue", "pending", "undetermined")
+_BREACH_KEYS = ("duty", "round", "since", "until", "turns_on_arrangement")
 
 
 # ── conclusions ──────────────────────────────────────────────────────────────
@@ -86,30 +93,36 @@ def _mandatory(doc: dict[str, Any], lang: str) -> str:
     if provincial:
         return _p("mandatory_provincial_only", lang,
                   instruments=_p("enum_sep", lang).join(_instrument(i, lang) for i in provincial))
-    return _p("mandatory_none", lang)
+    open_ = any(d["predicate"] == "mandatory" for m in doc.get("missing_facts") or [] for d in m.get("decides", []))
+    return _p("mandatory_none_open" if open_ else "mandatory_none", lang)
 
 
 def _duties(doc: dict[str, Any], lang: str) -> str:
     obligations = _stacked(doc["obligations"], _DUTY_KEYS)
     if not obligations:
         return _p("duties_none", lang)
-    counts = {s: sum(1 for o in obligations if o["status"] == s) for s in ("met", "late", "overdue", "pending")}
+    counts = {s: sum(1 for o in obligations if o["status"] == s) for s in _STATUSES}
     parts = [_p("duty_count", lang, status=_e("status", s, lang), n=n) for s, n in counts.items() if n]
     text = _p("duties_summary", lang, n=len(obligations), counts=_p("enum_sep", lang).join(parts))
     pending = sorted((o for o in obligations if o["status"] == "pending"), key=lambda o: o["due"])
     if pending:
         o = pending[0]
-        text += _p("next_due", lang, duty=_e("duty", o["duty"], lang), due=o["due"],
+        text += _p("next_due", lang, duty=_duty(o, lang), due=o["due"],
                    instrument=_instrument(o["instrument"], lang))
     return text
 
 
 def _breaches(doc: dict[str, Any], lang: str) -> str:
+    """The breaches that stand, then those that stand only if the year's holiday arrangement makes them late."""
     if not doc["violations"]:
         return _p("breaches_none", lang)
-    items = [_p("breach_item", lang, duty=_e("duty", v["duty"], lang), instrument=_instruments(v, lang))
-             for v in _stacked(doc["violations"], _BREACH_KEYS)]
-    return _p("breaches_some", lang, n=len(items), list=_join(items, lang))
+    breaches = _stacked(doc["violations"], _BREACH_KEYS)
+    certain, open_ = ([_p("breach_item", lang, duty=_duty(v, lang), instrument=_instruments(v, lang))
+                       for v in breaches if bool(v.get("turns_on_arrangement")) is conditional]
+                      for conditional in (False, True))
+    text = _p("breaches_some", lang, n=len(certain), list=_join(certain, lang)) if certain \
+        else _p("breaches_none_certain", lang)
+    return text + (_p("breaches_conditional", lang, n=len(open_), list=_join(open_, lang)) if open_ else "")
 
 
 def _condition(s: dict[str, Any], lang: str) -> str:
@@ -117,7 +130,13 @@ def _condition(s: dict[str, Any], lang: str) -> str:
 
 
 def _sanction_summary(s: dict[str, Any], lang: str) -> str:
-    return _p("sanction_summary", lang, condition=_condition(s, lang), measure=_measure(s, lang), fine=_fine(s, lang))
+    return _p("sanction_summary", lang, condition=_condition(s, lang), measure=_measure(s, lang),
+              fine=_fine(s, lang)) + _arrangement(s, lang)
+
+
+def _arrangement(item: dict[str, Any], lang: str) -> str:
+    """A breach or sanction that holds only if the year's holiday arrangement makes the duty late says so."""
+    return _p("turns_on_arrangement", lang) if item.get("turns_on_arrangement") else ""
 
 
 def _sanctions(doc: dict[str, Any], lang: str) -> str:
@@ -137,7 +156,7 @@ def _sanctions(doc: dict[str, Any], lang: str) -> str:
 
 
 def _limitation(doc: dict[str, Any], lang: str) -> str:
-    barred = list(dict.fromkeys(_e("duty", s["duty"], lang) for s in doc["sanctions"] if s.get("time_barred")))
+    barred = list(dict.fromkeys(_duty(s, lang) for s in doc["sanctions"] if s.get("time_barred")))
     if barred:
         return _p("limitation_barred", lang, list=_p("enum_sep", lang).join(barred))
     return _p("limitation_open" if doc["sanctions"] else "limitation_none", lang)
@@ -169,18 +188,24 @@ def _instruments(item: dict[str, Any], lang: str) -> str:
 
 
 def _obligation(o: dict[str, Any], lang: str) -> str:
-    moved = _p("duty_moved", lang, nominal=o["due_nominal"]) if o["due_nominal"] != o["due"] else ""
+    moved = _p("duty_moved", lang, nominal=o["due_nominal"], why=_e("rest_day", o["nominal_rest_day"], lang)) \
+        if o["due_nominal"] != o["due"] else ""
     done = _p("duty_done", lang, done=o["done"]) if o.get("done") else ""
     first = _p("duty_binds_first", lang) if o.get("binds_first") and o["status"] in ("overdue", "pending") else ""
-    first += _p("duty_calendar_unknown", lang) if o.get("calendar_note") else ""
-    return _p("duty_line", lang, duty=_e("duty", o["duty"], lang), status=_e("status", o["status"], lang),
+    if o.get("possible_statuses"):
+        first += _p("duty_range", lang, earliest=o["due_range"]["earliest"], latest=o["due_range"]["latest"],
+                    possible=_p("or_sep", lang).join(_e("status", p, lang)
+                                                     for p in sorted(o["possible_statuses"], key=_STATUSES.index)))
+    elif o.get("calendar_note"):
+        first += _p("duty_calendar_unknown", lang)
+    return _p("duty_line", lang, duty=_duty(o, lang), status=_e("status", o["status"], lang),
               due=o["due"], moved=moved, done=done, first=first, instrument=_instruments(o, lang))
 
 
 def _violation(v: dict[str, Any], lang: str) -> str:
     until = _p("breach_until", lang, until=v["until"]) if v.get("until") else _p("breach_continuing", lang)
-    return _p("breach_line", lang, duty=_e("duty", v["duty"], lang), since=v["since"], until=until,
-              instrument=_instruments(v, lang))
+    return _p("breach_line", lang, duty=_duty(v, lang), since=v["since"], until=until,
+              instrument=_instruments(v, lang)) + _arrangement(v, lang)
 
 
 def _sanction(s: dict[str, Any], lang: str) -> str:
@@ -189,12 +214,12 @@ def _sanction(s: dict[str, Any], lang: str) -> str:
         condition += _p("condition_met_yes", lang)
     elif s.get("condition_met") is False:
         condition += _p("condition_met_no", lang)
-    return _p("sanction_line", lang, duty=_e("duty", s["duty"], lang), authority=authority_text(s["authority"], lang),
+    return _p("sanction_line", lang, duty=_duty(s, lang), authority=authority_text(s["authority"], lang),
               discretion=_e("discretion", "may" if s.get("discretionary") else "shall", lang),
               condition=condition, measure=_measure(s, lang), fine=_fine(s, lang),
               provision=provision_text(s["provision"], _titles(), lang),
               law=_e("law_time", s["governing"], lang),
-              barred=_p("sanction_barred", lang) if s.get("time_barred") else "")
+              barred=_p("sanction_barred", lang) if s.get("time_barred") else "") + _arrangement(s, lang)
 
 
 def _note(n: dict[str, Any], lang: str) -> str:
@@ -203,10 +228,43 @@ def _note(n: dict[str, Any], lang: str) -> str:
                              grade=_e("source_status", n["status"], lang))}
     elif n["kind"] == "after_as_of":
         n = {**n, "text": _p("after_as_of_note", lang, paths=n["text"].rpartition(": ")[2])}
+    else:
+        n = {**n, "text": rule_text(n["text"], lang)}
     section = "note_kind" if label("enums", f"note_kind.{n['kind']}", lang) != f"note_kind.{n['kind']}" \
         else "extra_note_kind"
-    about = _p("note_about_duty", lang, duty=_e("duty", n["duty"], lang)) if n.get("duty") else ""
+    about = _p("note_about_duty", lang, duty=_duty(n, lang)) if n.get("duty") else ""
     return _p("note_line", lang, kind=_e(section, n["kind"], lang), about=about, text=n["text"])
+
+
+def item_line(section: str, item: dict[str, Any], lang: str) -> str:
+    """One item of an assessment section (``obligations``, ``sanctions`` …) worded as the memo words it."""
+    if "instrument" in item and "instruments" not in item:
+        item = {**item, "instruments": [item["instrument"]]}
+    if section == "mandatory_audit":
+        return _p("mandatory_item", lang, ground=_e("ground", item["ground"], lang))
+    if section == "obligations":
+        return _obligation(item, lang)
+    if section == "violations":
+        return _violation(item, lang)
+    if section == "sanctions":
+        return _sanction(item, lang)
+    if section == "evaluations":
+        return _p("evaluation_line", lang, instrument=_instrument(item["instrument"], lang),
+                  kind=_e("event_type", item["type"], lang) if item.get("type") else item["event"],
+                  date=item.get("date") or "", grade=item["grade"])
+    return _p("title_line", lang, instrument=_instrument(item["instrument"], lang), title=item["title"],
+              start=item.get("from") or "", until=_p("title_until", lang, until=item["until"]) if item.get("until")
+              else "")
+
+
+def instrument_name(instrument: str, lang: str) -> str:
+    """An instrument's title as a citation shows it."""
+    return _instrument(instrument, lang)
+
+
+def provision_name(provision: str, lang: str) -> str:
+    """A provision (``CN-CPPL-2012 art. 39``) as a citation shows it."""
+    return provision_text(provision, _titles(), lang)
 
 
 def _missing(doc: dict[str, Any], lang: str) -> Section | None:
@@ -234,12 +292,14 @@ def _notes(doc: dict[str, Any], lang: str, detail: str) -> list[Section]:
             entries.append((_p("readings_folded", lang, n=len(readings)), []))
         sections.append(Section(_p("h_notes", lang), entries))
     if readings and detail == "full":
-        sections.append(Section(_p("h_readings", lang), [(n["text"], _cites(n["cites"], lang)) for n in readings]))
+        sections.append(Section(_p("h_readings", lang), [(rule_text(n["text"], lang, n["reading"]), _cites(n["cites"], lang))
+                                                                 for n in readings]))
     return sections
 
 
 def memo(doc: dict[str, Any], lang: str = "en", detail: str = "brief") -> tuple[str, list[Section]]:
     """The memo's title and its sections, in the order a lawyer asks (``detail="full"`` lists every reading)."""
+    doc = _with_rounds(doc)
     sections = [_conclusions(doc, lang)]
     if doc["mandatory_audit"]:
         sections.append(Section(_p("h_grounds", lang), [(_e("ground", g["ground"], lang), _cites(g["cites"], lang))
@@ -257,7 +317,7 @@ def memo(doc: dict[str, Any], lang: str = "en", detail: str = "brief") -> tuple[
         sections.append(missing)
     sections += _notes(doc, lang, detail)
     for number, section in enumerate(sections, 1):
-        section.heading = _p("h_number", lang, n=_number(number, lang), heading=section.heading)
+        section.heading = _p("h_number", lang, n=numeral(number, lang), heading=section.heading)
     return _p("memo_title", lang, enterprise=doc["enterprise"], as_of=doc["as_of"]), sections
 
 

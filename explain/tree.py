@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import networkx as nx
 
-from ..labels import label
-from .cite import authority_text, cite_text, program, provision_text, title_text
+from ..labels import label, rule_text
+from .cite import authority_text, cite_text, fine_text, program, provision_text, title_text
 
 # The conclusions an answer reports (cplaw.assessment/1) and the predicates a user asks about; any other
 # derived predicate is a helper step of the rules.
@@ -69,6 +70,9 @@ def fact_sentence(predicate: str, args: list[str], lang: str, fallback: str = ""
     pred = program().predicates.get(predicate)
     params = pred.params if pred else ()
     values = {p.name: _value(p.type, a, lang) for p, a in zip(params, args)}
+    raw = {p.name: a for p, a in zip(params, args)}
+    if "Measure" in raw and "FineMax" in raw:
+        values.update(_penalty_words(raw, values, lang))
     key = f"fact.{predicate}"
     if label("phrases", key, lang) != key and "_" not in args:
         return label("phrases", key, lang, **values)
@@ -78,6 +82,16 @@ def fact_sentence(predicate: str, args: list[str], lang: str, fallback: str = ""
     shown = [v for v in (values.get(p.name, a) for p, a in zip(params, args)) if v != "_"] if params else args
     return label("phrases", "fact_generic", lang, description=description,
                  args=label("phrases", "enum_sep", lang).join(shown)) if shown else description
+
+
+def _penalty_words(raw: dict[str, str], values: dict[str, str], lang: str) -> dict[str, str]:
+    """A sanction's measure as the memo words it (a fine by its range) and the condition it waits on."""
+    number = {k: int(Decimal(raw[k])) if raw[k] not in ("null", "_") else None for k in ("FineMin", "FineMax")}
+    fine = fine_text(number["FineMin"], number["FineMax"], lang) if raw["Measure"] == "fine" else ""
+    condition = raw.get("Condition")
+    return {"Penalty": fine or values["Measure"],
+            "If": label("phrases", "sanction_condition", lang, cond=values["Condition"])
+            if condition not in (None, "none", "_") else ""}
 
 
 def internal(data: dict[str, Any]) -> bool:
@@ -102,30 +116,79 @@ def _sentence(data: dict[str, Any], lang: str) -> str:
         return text
     if kind == "period":
         if "effective" in data:
-            moved = label("phrases", "effective_moved", lang, nominal=data["nominal"], why=data["moved_because"]) \
+            moved = label("phrases", "effective_moved", lang, nominal=data["nominal"],
+                          why=label("enums", f"rest_day.{data['moved_because']}", lang)) \
                 if data.get("moved_because") else ""
             return label("phrases", "effective_line", lang, effective=data["effective"], moved=moved)
         period = data.get("period_zh") if label("phrases", "numerals", lang) == "chinese" else data.get("period")
         return label("phrases", "period_line", lang, start=data.get("start", ""), period=period or "",
                      nominal=data["nominal"])
     if kind == "in_force":
-        return label("phrases", "in_force", lang, instrument=data["instrument"], day=data["day"],
+        return label("phrases", "in_force", lang, instrument=_value("string", data["instrument"], lang), day=data["day"],
                      start=data["start"], end=data["end"] or label("phrases", "open_end", lang))
     if kind == "absent":
         return label("phrases", "absent", lang, text=fact_sentence(data["predicate"], data["args"], lang))
     if kind == "failed":
         return label("phrases", "first_failed", lang, text=failed_sentence(data["text"], lang))
+    if kind == "comparison":
+        return comparison_sentence(data.get("text", ""), lang)
     return data.get("text", kind)
 
 
 _ATOM = re.compile(r"^(not )?(\w+)\((.*)\)$")
+_COMPARISON = re.compile(r"^(\S+) (<=|>=|!=|<|>|=) (\S+)$")
+_DAY_AFTER = re.compile(r"^(\d{4}-\d\d-\d\d) = day_after\((\d{4}-\d\d-\d\d)\)$")
+_OPS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "=": "eq", "!=": "ne"}
+_DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
+_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _term_words(term: str, other: str, lang: str) -> str:
+    """A comparison's operand in words: an enum value by its label (of the enum holding both operands where
+    one does), an instrument by its title."""
+    term, other = term.strip('"'), other.strip('"')
+    enums = [e for e in program().enums.values() if term in e.values]
+    for enum in sorted(enums, key=lambda e: other not in e.values):
+        return label("enums", f"{enum.name}.{term}", lang)
+    inst = program().instruments.get(term)
+    return title_text(inst.title, lang) if inst else term
+
+
+def comparison_sentence(text: str, lang: str) -> str:
+    """A rule's comparison (``2010-04-01 <= 2012-06-30``, ``order_to_correct != fine``) in words where its
+    operands allow; as written otherwise."""
+    day_after = _DAY_AFTER.match(text)
+    if day_after:
+        return label("phrases", "day_after", lang, left=day_after.group(1), right=day_after.group(2))
+    match = _COMPARISON.match(text)
+    if not match:
+        return text
+    left, op, right = match.groups()
+    if _DAY.match(left) and _DAY.match(right):
+        section = "compare_day"
+    elif _AMOUNT.match(left) and _AMOUNT.match(right):
+        section = "compare_amount"
+    elif op in ("=", "!="):
+        section, left, right = "compare_value", _term_words(left, right, lang), _term_words(right, left, lang)
+    else:
+        return text
+    return label("phrases", f"{section}.{_OPS[op]}", lang, left=left, right=right)
+
+
+def query_sentence(query: str, lang: str) -> str:
+    """A query (``sanction(_, _, …)``) in words: the conclusion's name, with the values it asks about."""
+    match = _ATOM.match(query)
+    if not match or match.group(2) not in program().predicates:
+        return query
+    args = [a.strip() for a in match.group(3).split(",")] if match.group(3) else []
+    return fact_sentence(match.group(2), ["_" if a[:1].isupper() else a for a in args], lang)
 
 
 def failed_sentence(text: str, lang: str) -> str:
     """A failing condition (``not is_done(start_audit, 2009-03-15)``) in words where it is an atom."""
     match = _ATOM.match(text)
     if not match or match.group(2) not in program().predicates:
-        return label("phrases", "failed_comparison", lang, text=text)
+        return label("phrases", "failed_comparison", lang, text=comparison_sentence(text, lang))
     args = [a.strip() for a in match.group(3).split(",")] if match.group(3) else []
     args = ["_" if a[:1].isupper() else a for a in args]  # an unbound variable: any value
     fact = fact_sentence(match.group(2), args, lang)
@@ -154,7 +217,7 @@ def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
             route.cites, route.general_cites = own, general
             route.head = cite_key(head[0]) if head else None
             route.children = [r for child in successors(graph, node) for r in reasons(child)]
-            return [route]
+            return [_with_its_failure(route, lang)]
         if data["kind"] == "rule":
             return [r for child in successors(graph, node) for r in reasons(child)]
         if detail != "full" and internal(data) and node not in graph.graph.get("roots", []):
@@ -171,10 +234,12 @@ def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
         for rule in successors(graph, node):
             rd = graph.nodes[rule]
             if rd["kind"] == "rule":
-                item.notes += [label("phrases", "reading", lang, name=r["name"], text=r["text"])
+                item.notes += [label("phrases", "reading", lang, name=r["name"],
+                                     text=rule_text(r["text"], lang, r["name"]))
                                for r in rd.get("readings", []) if detail == "full"]
         if data.get("calendar_note"):
-            item.notes.append(label("phrases", "calendar_note", lang, text=data["calendar_note"]))
+            item.notes.append(label("phrases", "calendar_note", lang, text=label(
+                "phrases", "calendar_unknown", lang, years=data.get("calendar_years") or "")))
         for child in successors(graph, node):
             for reason in reasons(child):
                 if reason.kind == "folded":
@@ -185,7 +250,40 @@ def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
                     item.children.append(reason)
         return [item]
 
-    return [r for root in graph.graph.get("roots", []) for r in reasons(root)]
+    return _merged([r for root in graph.graph.get("roots", []) for r in reasons(root)])
+
+
+def _with_its_failure(route: Reason, lang: str) -> Reason:
+    """A route that fails on one condition says so on its own line: the failing condition's reasons (its own
+    routes, for a conclusion that could not be derived) come right under the route, one level less deep."""
+    if len(route.children) != 1 or route.children[0].kind not in ("not_derived", "failed") or route.children[0].repeated:
+        return route
+    only = route.children[0]
+    route.text = label("phrases", "route_fails", lang, route=route.text, reason=only.text)
+    route.cites += [c for c in only.cites if c not in route.cites]
+    route.general_cites += [c for c in only.general_cites if c not in route.general_cites]
+    route.notes += only.notes
+    route.folded += only.folded
+    route.children = only.children
+    return route
+
+
+def _merged(trees: list[Reason]) -> list[Reason]:
+    """Reasons that read the same (one sanction the breaches of two texts each lead to) as one, with the
+    reasons and articles of each, at every level."""
+    out: dict[tuple[str, str], Reason] = {}
+    for tree in trees:
+        first = out.setdefault((tree.kind, tree.text), tree)
+        if first is tree:
+            continue
+        first.children += [c for c in tree.children if all(c.node != d.node for d in first.children)]
+        first.cites += [c for c in tree.cites if c not in first.cites]
+        first.general_cites += [c for c in tree.general_cites if c not in first.general_cites]
+        first.notes += [n for n in tree.notes if n not in first.notes]
+        first.folded += tree.folded
+    for tree in out.values():
+        tree.children = _merged(tree.children)
+    return list(out.values())
 
 
 def answer(graph: nx.DiGraph, trees: list[Reason], lang: str) -> str:
@@ -206,7 +304,7 @@ def answer(graph: nx.DiGraph, trees: list[Reason], lang: str) -> str:
         shown = fact_sentence(root_data["predicate"], root_data["args"], lang) if root_data else query
         return label("phrases", "why_not_answer", lang, query=shown, reason=reason)
     if not trees:
-        return label("phrases", "why_none", lang, query=query)
+        return label("phrases", "why_none", lang, query=query_sentence(query, lang))
     return label("phrases", "why_answer", lang,
                  fact=label("phrases", "list_sep", lang).join(t.text for t in trees))
 

@@ -8,7 +8,7 @@ import networkx as nx
 from ..labels import label
 from .html import render_page
 from .text import folded
-from .tree import Reason, answer, build, shown_cites
+from .tree import Reason, answer, build, query_sentence, shown_cites
 
 
 def _view(item: Reason, lang: str, quoted: set[tuple]) -> dict:
@@ -30,4 +30,4 @@ def to_html(graph: nx.DiGraph, lang: str = "en", detail: str = "brief") -> str:
     hidden = folded(items)
     return render_page("explanation.html.j2", lang=lang, answer=answer(graph, trees, lang), items=views,
                        folded=label("phrases", "folded", lang, n=hidden) if hidden else None,
-                       title=label("phrases", "html_title", lang, query=graph.graph.get("query", "")))
+                       title=label("phrases", "html_title", lang, query=query_sentence(graph.graph.get("query", ""), lang)))
