@@ -1,4 +1,4 @@
-"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, check.
+"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, check, serve.
 
 Exit codes: 0 answered (also when the reader closed the pipe early, e.g. ``| head -1``); 1 bad input (a
 clear message, no traceback; also a limit of cplaw.limits passed); 2 misuse of the command; 3 an internal
@@ -86,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--dir", help="also read the arrangement files (YYYY.yaml) in this directory")
     cal.add_argument("--format", choices=["text", "json"], default="text")
 
+    serve = sub.add_parser("serve", help="the web page and HTTP API (needs the web extra; docs/web.md)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8000)
+
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
     return parser
@@ -157,6 +161,8 @@ def _run(args: argparse.Namespace) -> int:
         return _calendar(args)
     if args.command == "cache":
         return _cache(args.clear)
+    if args.command == "serve":
+        return _serve(args.host, args.port)
     rules = RuleBase.load()
     if args.command == "assess":
         from .batch import batch_is, stdin_items
@@ -232,6 +238,16 @@ def _cache(clear: bool) -> int:
     print(f"{folder}: {len(files)} compiled rule base(s)")
     for path in files:
         print(f"  {path.name}  {path.stat().st_size / 1e6:.1f} MB")
+    return 0
+
+
+def _serve(host: str, port: int) -> int:
+    try:
+        from .web.app import serve
+    except ImportError as err:
+        print(f"cplaw serve needs the web extra ({err.name} is missing): pip install 'cplaw[web]'", file=sys.stderr)
+        return 2
+    serve(host, port)
     return 0
 
 

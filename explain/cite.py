@@ -13,7 +13,14 @@ _NUMERALS = _DIGITS + "十百"
 
 
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 39 → 三十九, 105 → 一百零五 (article numbers stay below 1000)."""
+    """1 → 一, 10 → 十, 39 → 三十九, 105 → 一百零五, 1221 → 一千二百二十一 (the 2026 Code's articles)."""
+    if n >= 1000:
+        rest = n % 1000
+        head = chinese_number(n // 1000) + "千"
+        if rest == 0:
+            return head
+        return head + ("零" + ("一" + chinese_number(rest) if 10 <= rest < 20 else chinese_number(rest))
+                       if rest < 100 else chinese_number(rest))
     if n < 10:
         return _DIGITS[n]
     if n < 20:
