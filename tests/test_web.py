@@ -279,3 +279,19 @@ def test_the_memo_as_of_today_numbers_the_codes_articles_in_chinese(client) -> N
         ["一千二百二十一", "一千", "一千零五", "一千零一十", "一千一百"]
     page = client.post("/", data=form(as_of="2026-12-01"))
     assert page.status_code == 200 and "第一千二百二十一条" in page.text
+
+
+def test_full_detail_shows_every_step_and_reading(client) -> None:
+    brief = client.post("/", data=form(action="why:mandatory(double_exceed)")).text
+    full = client.post("/", data=form(action="why:mandatory(double_exceed)", detail="full")).text
+    assert "个内部步骤" in brief and "个内部步骤" not in full
+    assert 'name="detail" value="full" checked' in full
+
+
+def test_a_form_of_many_rows_is_read_whole(client) -> None:
+    """A browser posts every input of every row, blank or not: 100 event rows are 1,200 fields."""
+    rows = {f"events[{i}].{key}": "" for i in range(100) for key in
+            ("type", "date", "ground", "list", "level", "media", "to", "result", "score", "deadline", "duty",
+             "authority")}
+    page = client.post("/", data={**rows, **form()})
+    assert page.status_code == 200 and "属于强制性审核对象" in page.text

@@ -68,6 +68,7 @@ class Page:
     as_of: str
     options: list[str]
     text: str = ""
+    detail: bool = False
     errors: dict[str, list[str]] = field(default_factory=dict)
     assessment: Any = None
     memo: Any = None
@@ -159,7 +160,8 @@ def _what_if(page: Page, posted: Any) -> None:
 def build(posted: Any, lang: str, action: str) -> Page:
     """The page for a posted form and the action asked for (assess, load, why, whynot, whatif)."""
     page = Page(lang, profile_form.document(posted), (posted.get("as_of") or "").strip() or dt.date.today().isoformat(),
-                [o for o in posted.getlist("option") if o], text=posted.get("profile_text") or "")
+                [o for o in posted.getlist("option") if o], text=posted.get("profile_text") or "",
+                detail=posted.get("detail") == "full")
     if action == "load" and page.text.strip():
         try:
             page.doc = read_document("<text>", page.text)
@@ -188,7 +190,8 @@ def _assessed(page: Page, posted: Any, action: str) -> None:
     from ..explain.memo import memo
     from ..explain.tree_html import tree_view
     doc, lang = page.assessment.data, page.lang
-    page.memo = memo(doc, lang)
+    detail = "full" if page.detail else "brief"
+    page.memo = memo(doc, lang, detail)
     page.questions = _questions(doc, lang)
     page.asks = _asks(doc, lang)
     page.law = rules().law(page.as_of)
@@ -197,7 +200,7 @@ def _assessed(page: Page, posted: Any, action: str) -> None:
         query = query or (posted.get("query") or "").strip()
         try:
             graph = page.assessment.explain(query) if kind == "why" else page.assessment.why_not(query)
-            page.tree = tree_view(graph, lang)
+            page.tree = tree_view(graph, lang, detail)
         except CplawError as err:
             page.error("query", str(err))
     elif kind == "whatif":
@@ -299,7 +302,8 @@ async def _posted(request: Request) -> Any:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_FILE_BYTES:
         raise WebError(413, f"the form is larger than the limit of {MAX_FILE_BYTES:,} bytes")
-    return await request.form(max_part_size=MAX_FILE_BYTES)
+    # a field per input: a profile within cplaw.limits (300 events of 12 fields …) stays below this many
+    return await request.form(max_fields=50_000, max_part_size=MAX_FILE_BYTES)
 
 
 @router.get("/", response_class=HTMLResponse)
