@@ -1,4 +1,5 @@
-"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, impact, show, check, test.
+"""The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, impact, show, check, test,
+serve.
 
 Exit codes: 0 answered (also when the reader closed the pipe early, e.g. ``| head -1``); 1 bad input (a
 clear message, no traceback; also a limit of cplaw.limits passed); 2 misuse of the command; 3 an internal
@@ -121,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--jobs", type=int, default=1, metavar="N", help="run the scenarios over N processes")
     show.add_argument("--all", action="store_true", help="every rule file of the rule base, with an index")
     show.add_argument("--out", metavar="DIR", help="with --all: the folder to write the pages to")
+    serve = sub.add_parser("serve", help="the web page and HTTP API (needs the web extra; docs/web.md)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8000)
 
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
@@ -211,6 +215,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "test":
         from .scenario_report import run_tests
         return run_tests(args)
+    if args.command == "serve":
+        return _serve(args.host, args.port)
     rules = RuleBase.load()
     if args.command == "assess":
         from .batch import batch_is, stdin_items
@@ -306,6 +312,16 @@ def _cache(clear: bool) -> int:
     print(f"{folder}: {len(files)} compiled rule base(s)")
     for path in files:
         print(f"  {path.name}  {path.stat().st_size / 1e6:.1f} MB")
+    return 0
+
+
+def _serve(host: str, port: int) -> int:
+    try:
+        from .web.app import serve
+    except ImportError as err:
+        print(f"cplaw serve needs the web extra ({err.name} is missing): pip install 'cplaw[web]'", file=sys.stderr)
+        return 2
+    serve(host, port)
     return 0
 
 

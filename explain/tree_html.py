@@ -21,13 +21,19 @@ def _view(item: Reason, lang: str, quoted: set[tuple]) -> dict:
             "general": cites(item.general_cites)}
 
 
-def to_html(graph: nx.DiGraph, lang: str = "en", detail: str = "brief") -> str:
+def tree_view(graph: nx.DiGraph, lang: str = "en", detail: str = "brief") -> dict:
+    """The answer and its nested reasons, as the templates' ``reason`` macro (templates/tree.j2) draws them."""
     trees = build(graph, lang, detail)
     why_not = graph.graph.get("kind") == "why_not"
     items = [route for tree in trees for route in tree.children] if why_not else trees
     quoted: set[tuple] = set()
     views = [_view(item, lang, quoted) for item in items]  # an article is cited once
     hidden = folded(items)
-    return render_page("explanation.html.j2", lang=lang, answer=answer(graph, trees, lang), items=views,
-                       folded=label("phrases", "folded", lang, n=hidden) if hidden else None,
-                       title=label("phrases", "html_title", lang, query=query_sentence(graph.graph.get("query", ""), lang)))
+    return {"answer": answer(graph, trees, lang), "items": views,
+            "folded": label("phrases", "folded", lang, n=hidden) if hidden else None,
+            "title": label("phrases", "html_title", lang,
+                           query=query_sentence(graph.graph.get("query", ""), lang))}
+
+
+def to_html(graph: nx.DiGraph, lang: str = "en", detail: str = "brief") -> str:
+    return render_page("explanation.html.j2", lang=lang, **tree_view(graph, lang, detail))

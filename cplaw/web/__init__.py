@@ -1,0 +1,1 @@
+"""The web page and HTTP API (``cplaw serve``; needs the ``web`` extra: pip install "cplaw[web]")."""
