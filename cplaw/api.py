@@ -119,22 +119,29 @@ class RuleBase:
         return cls(compiled["program"], compiled["facts"])
 
     def law(self, as_of: _dt.date | str | None = None) -> dict[str, Any]:
-        """Which texts were in force on a date (default: today), with the version each citation quotes,
-        its source and how far that source was verified; then the texts not in force that day."""
+        """Which texts were in force on a date (default: today), with the version each citation quotes, its
+        document number, its source and how far that source was verified; then the general texts applied to that
+        date by a named reading though not in force on it (only from the first day of the law); then the texts
+        not in force that day. A text is never listed as in force before its first day."""
         day = parse_as_of(as_of)
-        rows: dict[str, list[dict[str, Any]]] = {"in_force": [], "not_in_force": []}
+        law_applies = self.first_day is not None and day >= self.first_day
+        rows: dict[str, list[dict[str, Any]]] = {"in_force": [], "applied_by_reading": [], "not_in_force": []}
         for inst in sorted(self.program.instruments.values(), key=lambda i: (i.in_force_from, i.id)):
-            by_reading = inst.general and not inst.in_force_on(day)  # general rules applied to every date
-            rows["in_force" if inst.in_force_on(day) or by_reading else "not_in_force"].append({
+            in_force = inst.in_force_on(day)
+            by_reading = inst.general and not in_force and law_applies  # general rules applied to every date
+            section = "in_force" if in_force else "applied_by_reading" if by_reading else "not_in_force"
+            rows[section].append({
                 "instrument": inst.id, "title": inst.title, "number": inst.number, "jurisdiction": inst.jurisdiction,
                 "version": iso_date(inst.version), "in_force_from": iso_date(inst.in_force_from),
-                "in_force_to": iso_date(inst.in_force_to), "status": inst.status, "general": inst.general,
+                "in_force_to": iso_date(inst.in_force_to), "end_unknown": inst.end_unknown,
+                "status": inst.status, "general": inst.general,
                 "source": f"{inst.source_file} lines {inst.source_lines[0]}–{inst.source_lines[1]}",
+                "source_file": inst.source_file, "source_lines": list(inst.source_lines),
                 "note": inst.note,
                 "articles": sum(1 for key in self.program.articles if key[0] == inst.id),
                 "rules": sum(1 for r in self.program.rules.values() if r.instrument == inst.id),
                 "applied_by_reading": by_reading})
-        return {"as_of": day.isoformat(), **rows}
+        return {"as_of": day.isoformat(), "first_day_of_law": iso_date(self.first_day), **rows}
 
     def options(self) -> dict[str, str]:
         """The alternative readings that may be chosen, each with its words."""

@@ -14,9 +14,10 @@ from . import calendar as holidays
 from . import ir
 from .engine import Session
 from .labels import LANGS, label
-from .periods import calendar_covers, calendar_note, rest_day_name
+from .periods import add_months, calendar_covers, calendar_note, rest_day_name
 
 FORMAT = "cplaw.assessment/1"
+END_UNKNOWN_AFTER_MONTHS = 120  # a text whose end is unknown is flagged once the assessment relies on it ten years on
 
 
 def citation(program: ir.Program, ref: ir.ArticleRef) -> dict[str, Any]:
@@ -247,7 +248,9 @@ class AssessmentBuilder:
                  "cites": rule_citations(self.program, rules)} for name, rules in sorted(rules_by_reading.items())]
 
     def source_notes(self, doc: dict[str, Any], notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """One note for each cited instrument whose text is not verified, wherever the assessment cites it."""
+        """One note for each cited instrument whose text is not verified, wherever the assessment cites it; and
+        one for each cited instrument whose end no source gives (``end unknown``) once it is ten years old on
+        the as-of date: it may no longer be in force."""
         sections = ("mandatory_audit", "obligations", "violations", "sanctions", "evaluations", "titles")
         cited = {c["instrument"] for items in [doc[s] for s in sections] + [notes] for item in items
                  for c in item["cites"]}
@@ -259,6 +262,11 @@ class AssessmentBuilder:
                               "instrument": inst_id, "status": inst.status, "cites": [],
                               "text": f"{inst.title} ({inst_id}) is cited from a {inst.status} text: "
                                       f"{inst.note or 'not checked against an official copy'}"})
+            if inst.end_unknown and self.as_of >= add_months(inst.in_force_from, END_UNKNOWN_AFTER_MONTHS):
+                notes.append({"kind": "end_unknown", "instrument": inst_id, "since": inst.in_force_from.isoformat(),
+                              "cites": [], "text": label("phrases", "end_unknown_note", "en", title=inst.title,
+                                                         number=inst.number or inst_id,
+                                                         since=inst.in_force_from.isoformat())})
         return notes
 
 

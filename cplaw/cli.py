@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     law = sub.add_parser("law", help="which texts were in force on a date, their versions and sources")
     law.add_argument("--as-of", help="the date (YYYY-MM-DD; default: today)")
     law.add_argument("--format", choices=["text", "json"], default="text")
+    _lang_arguments(law)
 
     sub.add_parser("options", help="the alternative readings --option can choose")
 
@@ -232,7 +233,8 @@ def _run(args: argparse.Namespace) -> int:
         args.profile = args.profile[0]
     if args.command == "law":
         table = rules.law(args.as_of)
-        print(json.dumps(table, ensure_ascii=False, indent=2) if args.format == "json" else render_law(table))
+        print(json.dumps(table, ensure_ascii=False, indent=2) if args.format == "json"
+              else render_law(table, args.lang or default_lang()))
         return 0
     if args.command == "coverage":
         from .coverage import coverage, render
@@ -421,17 +423,36 @@ def _calendar(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_law(table: dict[str, Any]) -> str:
-    """The texts in force on a date, then those that were not, one line each."""
-    lines = [f"In force on {table['as_of']}:"]
-    for section, heading in (("in_force", None), ("not_in_force", "Not in force on that date:")):
-        if heading:
-            lines += ["", heading]
-        for t in table[section]:
-            until = t["in_force_to"] or "open"
-            by_reading = " — applied to this date by a named reading" if t["applied_by_reading"] else ""
-            lines.append(f"  {t['instrument']:<14} {t['title']} (version {t['version']}), "
-                         f"{t['in_force_from']} … {until}, {t['status']}: {t['source']}{by_reading}")
+def render_law(table: dict[str, Any], lang: str = "en") -> str:
+    """The texts in force on a date, those applied to it by a named reading, then those that were not, one
+    line each, worded from the label vocabulary."""
+    from .labels import label
+
+    def p(key: str, **values: Any) -> str:
+        return label("phrases", key, lang, **values)
+
+    def line(t: dict[str, Any]) -> str:
+        until = t["in_force_to"] or p("law_end_unknown" if t["end_unknown"] else "law_open")
+        version = t["version"] not in (None, t["in_force_from"])  # shown where it is not the first day
+        first_line, last_line = t["source_lines"]
+        return p("law_line", instrument=f"{t['instrument']:<14}", title=t["title"],
+                 number=p("law_number", number=t["number"]) if t["number"] else "",
+                 version=p("law_version", version=t["version"]) if version else "",
+                 start=t["in_force_from"], until=until, status=label("enums", f"source_status.{t['status']}", lang),
+                 source=p("law_source", file=t["source_file"], first=first_line, last=last_line))
+
+    first = table.get("first_day_of_law")
+    lines = []
+    if first is None or table["as_of"] < first:  # before the Law: a provincial text may still be in force
+        lines = [p("law_before_first_day", day=table["as_of"], first=first or "2003-01-01")]
+        if table["in_force"]:
+            lines.append("")
+    if table["in_force"] or not lines:
+        lines += [p("law_in_force", day=table["as_of"])] + [line(t) for t in table["in_force"]]
+    if table.get("applied_by_reading"):
+        lines += ["", p("law_by_reading")] + [line(t) for t in table["applied_by_reading"]]
+    if table["not_in_force"]:
+        lines += ["", p("law_not_in_force")] + [line(t) for t in table["not_in_force"]]
     return "\n".join(lines)
 
 

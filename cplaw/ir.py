@@ -197,6 +197,7 @@ class Instrument:
     inventory: str | None = None  # its entry in research/provisions-inventory.md ("N1", "BJ4", "S004")
     hortatory: bool = False  # recorded for coverage; it creates no condition, duty or sanction (no rules)
     sets_fines: bool = False  # a provincial text that may itself set fines (a local regulation, e.g. Hunan)
+    end_unknown: bool = False  # in_force_to is None because no source says when it ended, not because it is current
 
     def in_force_on(self, day: _dt.date) -> bool:
         return self.in_force_from <= day and (self.in_force_to is None or day <= self.in_force_to)

@@ -226,8 +226,9 @@ class _ToIR(Transformer):
         return ("version", _date(items[0]))
 
     def inst_in_force(self, items):
-        end = None if str(items[1]) == "open" else _date(items[1])
-        return ("in_force", (_date(items[0]), end))
+        """(first day, last day or None, whether the end is unknown rather than open)."""
+        end = items[1]
+        return ("in_force", (_date(items[0]), _date(end) if end.type == "DATE" else None, end.type == "END_UNKNOWN"))
 
     def inst_source(self, items):
         return ("source", (_unquote(items[0]), (int(items[1]), int(items[2]))))
@@ -257,13 +258,13 @@ class _ToIR(Transformer):
         missing = [k for k in ("title", "jurisdiction", "in_force", "source", "status") if k not in values]
         if missing:
             raise _SemanticError(f"instrument {inst_id} lacks: {', '.join(missing)}", inst_id)
-        start, end = values["in_force"]
+        start, end, end_unknown = values["in_force"]
         source, lines = values["source"]
         return ir.Instrument(str(inst_id), values["title"], values.get("number"), values.get("issuer"),
                              values["jurisdiction"], values.get("version"), start, end, source, lines,
                              values["status"], values.get("note"), values.get("general", False),
                              self._pos(meta), values.get("inventory"), values.get("hortatory", False),
-                             values.get("sets_fines", False))
+                             values.get("sets_fines", False), end_unknown)
 
     def start(self, items):
         return items

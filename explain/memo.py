@@ -226,6 +226,10 @@ def _note(n: dict[str, Any], lang: str) -> str:
     if n["kind"] in ("source_status", "unofficial_source") and n.get("status") and not n.get("duty"):
         n = {**n, "text": _p("source_note", lang, title=_instrument(n["instrument"], lang),
                              grade=_e("source_status", n["status"], lang))}
+    elif n["kind"] == "end_unknown" and n.get("instrument"):
+        inst = program().instruments.get(n["instrument"])
+        n = {**n, "text": _p("end_unknown_note", lang, title=_instrument(n["instrument"], lang),
+                             number=(inst.number if inst else None) or n["instrument"], since=n.get("since", ""))}
     elif n["kind"] == "after_as_of":
         n = {**n, "text": _p("after_as_of_note", lang, paths=n["text"].rpartition(": ")[2])}
     else:
