@@ -88,6 +88,16 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="run the static checks on rule files (default: the packaged rule base)")
     check.add_argument("path", nargs="?")
+
+    screen = sub.add_parser("screen", help="screen a register (folder of profiles or JSON Lines) in SQL (DuckDB)",
+                            description="One row per enterprise plus obligations and sanctions tables; bad "
+                                        "entries go to OUT's stem + .errors.jsonl and the run exits 1.")
+    screen.add_argument("input", help="a folder of profiles, or a JSON Lines file (*.jsonl)")
+    screen.add_argument("--as-of", required=True, help="the date to screen as of (YYYY-MM-DD)")
+    screen.add_argument("--out", default="screening.parquet", help="the enterprises table (default screening.parquet)")
+    screen.add_argument("--format", choices=["parquet", "csv", "jsonl"], default=None,
+                        help="default: from --out's suffix, else parquet")
+    _option_argument(screen)
     return parser
 
 
@@ -143,6 +153,26 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
+def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
+    from .api import parse_as_of
+    from .sql.screen import screen, summary, write
+    unknown = [name for name in args.option if name not in rules.options()]
+    if unknown:
+        raise CplawError(f"unknown option {', '.join(map(repr, unknown))}; see `cplaw options`")
+    out = pathlib.Path(args.out)
+    fmt = args.format or {".csv": "csv", ".jsonl": "jsonl"}.get(out.suffix.lower(), "parquet")
+    run, errors = screen(rules, args.input, parse_as_of(args.as_of), tuple(dict.fromkeys(args.option)))
+    for path in write(run, out, fmt):
+        print(f"wrote {path}", file=sys.stderr)
+    print(summary(run))
+    if errors:
+        errors_path = out.with_name(f"{out.stem}.errors.jsonl")
+        errors_path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
+        print(f"cplaw: {len(errors)} entries could not be screened; see {errors_path}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _quiet_stdout() -> None:
     """Point stdout at /dev/null, so that the interpreter's final flush does not fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -185,6 +215,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "what-if":
         return _what_if(rules, args)
+    if args.command == "screen":
+        return _screen(rules, args)
     assessment = rules.assess(_profile(args.profile), args.as_of, args.option, engine=args.engine)
     lang = args.lang or default_lang()
     if args.command == "assess":
