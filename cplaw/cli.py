@@ -97,6 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     screen.add_argument("--out", default="screening.parquet", help="the enterprises table (default screening.parquet)")
     screen.add_argument("--format", choices=["parquet", "csv", "jsonl"], default=None,
                         help="default: from --out's suffix, else parquet")
+    screen.add_argument("--explain", metavar="ID", help="instead: rebuild why-trees for one enterprise of the register "
+                                                         "on the reference engine (pyDatalog)")
     _option_argument(screen)
     return parser
 
@@ -159,9 +161,20 @@ def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
     unknown = [name for name in args.option if name not in rules.options()]
     if unknown:
         raise CplawError(f"unknown option {', '.join(map(repr, unknown))}; see `cplaw options`")
+    if args.explain is not None:
+        from .explain.render import render
+        from .sql.screen import find_profile
+        assessment = rules.assess(find_profile(args.input, args.explain), args.as_of, args.option, engine="pydatalog",
+                                  missing=False)
+        for query in ("mandatory", "due", "violation", "sanction"):
+            print(render(assessment.explain(query), "text", default_lang(), "brief"))
+        return 0
     out = pathlib.Path(args.out)
     fmt = args.format or {".csv": "csv", ".jsonl": "jsonl"}.get(out.suffix.lower(), "parquet")
-    run, errors = screen(rules, args.input, parse_as_of(args.as_of), tuple(dict.fromkeys(args.option)))
+    day = parse_as_of(args.as_of)
+    if rules.first_day is None or day < rules.first_day:
+        raise CplawError(f"no cleaner-production law was in force on {day.isoformat()}")
+    run, errors = screen(rules, args.input, day, tuple(dict.fromkeys(args.option)))
     for path in write(run, out, fmt):
         print(f"wrote {path}", file=sys.stderr)
     print(summary(run))

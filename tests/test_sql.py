@@ -114,7 +114,9 @@ def test_the_screen_tables_are_the_documents_conclusions(rules: RuleBase, tmp_pa
         prof["enterprise"]["id"] = f"E{i}'; --"
     register = tmp_path / "register.jsonl"
     bad = [json.dumps({"format": "cplaw.profile/1", "enterprise": {"id": "E0'; --", "province": "广东"}}),
-           json.dumps({"format": "cplaw.profile/1", "enterprise": {"id": "Z", "province": "Atlantis"}}), "{not json"]
+           json.dumps({"format": "cplaw.profile/1", "enterprise": {"id": "Z", "province": "Atlantis"}}), "{not json",
+           '{"format": "cplaw.profile/1", "enterprise": {"id": "big", "province": "44"}, "emissions": '
+           '[{"pollutant": "COD", "value": 1e21, "limit": 100, "date": "2008-11-20"}]}']
     register.write_text("\n".join([json.dumps(p, ensure_ascii=False) for p in profiles] + bad) + "\n",
                         encoding="utf-8")
     out = tmp_path / "out.jsonl"
@@ -136,5 +138,22 @@ def test_the_screen_tables_are_the_documents_conclusions(rules: RuleBase, tmp_pa
         assert sorted({(s["duty"], s["measure"], s["fine_min"], s["fine_max"], s["provision"]) for s in doc["sanctions"]}) \
             == sorted({(s["duty"], s["measure"], s["fine_min"], s["fine_max"], s["provision"]) for s in row["sanctions"]})
     errors = [json.loads(line) for line in (tmp_path / "out.errors.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [e["input"].rsplit(":", 1)[1] for e in errors] == [str(len(profiles) + n) for n in (1, 2, 3)]
+    assert [e["input"].rsplit(":", 1)[1] for e in errors] == [str(len(profiles) + n) for n in (1, 2, 3, 4)]
     assert "duplicate enterprise id" in errors[0]["error"] and errors[1]["field"] == "enterprise.province"
+    assert errors[3]["field"] == "emissions[0].value" and "holds exactly" in errors[3]["error"]
+
+
+def test_screen_explains_one_enterprise_on_the_reference_engine(tmp_path: pathlib.Path, capsys, monkeypatch) -> None:
+    """`--explain ID` prints the enterprise's why-trees as `cplaw why` does on pyDatalog."""
+    from cplaw.cli import main
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    example = pathlib.Path(__file__).parents[1] / "facts" / "examples" / "dongguan-dyeing.yaml"
+    folder = tmp_path / "register"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    enterprise = yaml.safe_load(example.read_text(encoding="utf-8"))["enterprise"]["id"]
+    assert main(["screen", str(folder), "--as-of", "2010-04-01", "--explain", enterprise]) == 0
+    explained = capsys.readouterr().out
+    assert main(["why", str(example), "mandatory", "--as-of", "2010-04-01", "--engine", "pydatalog"]) == 0
+    assert explained.startswith(capsys.readouterr().out)
+    assert main(["screen", str(folder), "--as-of", "2010-04-01", "--explain", "nobody"]) == 1

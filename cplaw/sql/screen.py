@@ -27,7 +27,7 @@ from ..errors import CplawError, ProfileError
 from ..facts_mapping import base_facts
 from ..profile import Profile, load_profile, profile_from_document
 from .layout import number_problem
-from .run import Case, Run
+from .run import Case, Run, evaluate
 
 STATUSES = ("met", "late", "overdue", "pending")
 OBLIGATIONS = """
@@ -73,6 +73,18 @@ def _profile(item: BatchItem) -> Profile:
     return load_profile(item.profile)
 
 
+def find_profile(source: str, enterprise: str) -> Profile:
+    """The register's profile of one enterprise (by its id); entries that cannot be read are passed over."""
+    for item in read_register(source):
+        try:
+            profile = _profile(item)
+        except CplawError:
+            continue
+        if profile.enterprise.id == enterprise:
+            return profile
+    raise CplawError(f"{source}: no enterprise with the id {enterprise!r}")
+
+
 def _number_issues(profile: Profile) -> list[str]:
     found = []
     for records, fields in ((profile.emissions, ("value", "limit")), (profile.totals, ("value", "quota")),
@@ -95,6 +107,7 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
     for item in read_register(source):
         try:
             profile = _profile(item)
+            facts = base_facts(profile, as_of, rules.program, options, {})
         except ProfileError as err:
             errors.extend({"input": item.name, "field": i.path, "error": i.message} for i in err.issues)
             continue
@@ -109,15 +122,11 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
             errors.extend({"input": item.name, "field": p.split(":")[0], "error": p} for p in problems)
             continue
         seen[ent.id] = item.name
-        facts = base_facts(profile, as_of, rules.program, options, {})
         ids.append((len(cases), ent.id, ent.province, item.name))
         cases.append(Case(ent.province, facts.facts, as_of, options))
     if not cases:
         raise CplawError(f"{source}: no enterprise could be screened ({len(errors)} errors)")
-    run = Run(rules.program, rules._rule_base_facts, cases)
-    run.load()
-    run.evaluate()
-    run.check_calendar()
+    run = evaluate(rules.program, rules._rule_base_facts, cases)
     run.con.register("incoming", pa.table({"e": pa.array([i[0] for i in ids], pa.int32()),
                                            "id": [i[1] for i in ids], "province": [i[2] for i in ids],
                                            "source": [i[3] for i in ids]}))
