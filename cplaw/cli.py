@@ -157,7 +157,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
     from .api import parse_as_of
-    from .sql.screen import screen, summary, write
+    try:
+        from .sql.screen import screen, summary, write
+    except ImportError as err:
+        raise CplawError(f"cplaw screen needs DuckDB, sqlglot and pyarrow: pip install \"cplaw[sql]\" ({err})") from None
     unknown = [name for name in args.option if name not in rules.options()]
     if unknown:
         raise CplawError(f"unknown option {', '.join(map(repr, unknown))}; see `cplaw options`")
