@@ -1,5 +1,5 @@
 """The ``cplaw`` command: assess, why, why-not, what-if, law, options, coverage, impact, show, check, test,
-serve.
+serve, screen.
 
 Exit codes: 0 answered (also when the reader closed the pipe early, e.g. ``| head -1``); 1 bad input (a
 clear message, no traceback; also a limit of cplaw.limits passed); 2 misuse of the command; 3 an internal
@@ -140,6 +140,17 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--jobs", type=int, default=1, metavar="N", help="run the scenarios over N processes")
     _lang_arguments(test)
     _engine_argument(test)
+    screen = sub.add_parser("screen", help="screen a register (folder of profiles or JSON Lines) in SQL (DuckDB)",
+                            description="One row per enterprise plus obligations and sanctions tables; bad "
+                                        "entries go to OUT's stem + .errors.jsonl and the run exits 1.")
+    screen.add_argument("input", help="a folder of profiles, or a JSON Lines file (*.jsonl)")
+    screen.add_argument("--as-of", required=True, help="the date to screen as of (YYYY-MM-DD)")
+    screen.add_argument("--out", default="screening.parquet", help="the enterprises table (default screening.parquet)")
+    screen.add_argument("--format", choices=["parquet", "csv", "jsonl"], default=None,
+                        help="default: from --out's suffix, else parquet")
+    screen.add_argument("--explain", metavar="ID", help="instead: rebuild why-trees for one enterprise of the register "
+                                                         "on the reference engine (pyDatalog)")
+    _option_argument(screen)
     return parser
 
 
@@ -193,6 +204,40 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cplaw: internal error ({type(err).__name__}: {err}); set CPLAW_DEBUG=1 for details",
               file=sys.stderr)
         return 3
+
+
+def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
+    from .api import parse_as_of
+    try:
+        from .sql.screen import screen, summary, write
+    except ImportError as err:
+        raise CplawError(f"cplaw screen needs DuckDB, sqlglot and pyarrow: pip install \"cplaw[sql]\" ({err})") from None
+    unknown = [name for name in args.option if name not in rules.options()]
+    if unknown:
+        raise CplawError(f"unknown option {', '.join(map(repr, unknown))}; see `cplaw options`")
+    if args.explain is not None:
+        from .explain.render import render
+        from .sql.screen import find_profile
+        assessment = rules.assess(find_profile(args.input, args.explain), args.as_of, args.option, engine="pydatalog",
+                                  missing=False)
+        for query in ("mandatory", "due", "violation", "sanction"):
+            print(render(assessment.explain(query), "text", default_lang(), "brief"))
+        return 0
+    out = pathlib.Path(args.out)
+    fmt = args.format or {".csv": "csv", ".jsonl": "jsonl"}.get(out.suffix.lower(), "parquet")
+    day = parse_as_of(args.as_of)
+    if rules.first_day is None or day < rules.first_day:
+        raise CplawError(f"no cleaner-production law was in force on {day.isoformat()}")
+    run, errors = screen(rules, args.input, day, tuple(dict.fromkeys(args.option)))
+    for path in write(run, out, fmt):
+        print(f"wrote {path}", file=sys.stderr)
+    print(summary(run))
+    if errors:
+        errors_path = out.with_name(f"{out.stem}.errors.jsonl")
+        errors_path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
+        print(f"cplaw: {len(errors)} entries could not be screened; see {errors_path}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _quiet_stdout() -> None:
@@ -249,6 +294,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "what-if":
         return _what_if(rules, args)
+    if args.command == "screen":
+        return _screen(rules, args)
     assessment = rules.assess(_profile(args.profile), args.as_of, args.option, engine=args.engine,
                               missing=not getattr(args, "no_missing", False))
     lang = args.lang or default_lang()

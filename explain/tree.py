@@ -110,7 +110,8 @@ def _sentence(data: dict[str, Any], lang: str) -> str:
     if kind in ("conclusion", "input", "not_derived", "holds"):
         text = fact_sentence(data["predicate"], data["args"], lang, data.get(lang, ""))
         if kind == "input" and data.get("path"):
-            text += label("phrases", "from_profile", lang, path=data["path"])
+            given = "from_query" if data["path"].startswith("--") else "from_profile"  # --as-of, --option
+            text += label("phrases", given, lang, path=data["path"])
         if kind == "not_derived":
             text = label("phrases", "not_derived", lang, fact=text)
         return text

@@ -1,0 +1,239 @@
+"""Evaluate a Program over many enterprises at once on DuckDB: load the facts as typed tables, run the strata
+in dependency order (one INSERT per derived predicate; recursive strata by a semi-naive loop driven from
+here), and read back any enterprise's model with the rule behind every derived fact.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from .. import ir
+from ..engine import Fact
+from ..engines.bottomup import prepare
+from ..errors import CplawError
+from .calendar_table import calendar_tables
+from .layout import Decoder, Layout, encode
+from .translate import ENTERPRISES, clause_query
+
+DIALECT = "duckdb"
+CALENDAR_YEARS = 20  # the calendar table runs this many years past the latest date of the facts and rules
+LONGEST_PERIOD_YEARS = 6  # more than any period the rules add to a day (5 years, 45 workdays, …)
+ARROW = {"DATE": pa.date32(), "BIGINT": pa.int64(), "INTEGER": pa.int32(), "VARCHAR": pa.string(),
+         "BOOLEAN": pa.bool_(), "DECIMAL(38, 18)": pa.decimal128(38, 18)}
+
+
+@dataclass
+class Case:
+    """One enterprise to evaluate: its own base facts (as cplaw.facts_mapping.base_facts makes them, without
+    the rule base's facts: those are added here by its province)."""
+
+    province: str
+    facts: list[Fact]
+    as_of: _dt.date
+    options: tuple[str, ...] = ()
+
+
+@dataclass
+class Run:
+    """A DuckDB evaluation of ``cases`` (numbered 0…n-1 in the ``e`` column)."""
+
+    program: ir.Program
+    rule_base: dict[str, list[Fact]]
+    cases: list[Case]
+    con: duckdb.DuckDBPyConnection = field(default_factory=duckdb.connect)
+    statements: int = 0
+
+    def __post_init__(self) -> None:
+        first = self.cases[0] if self.cases else None
+        self.uniform = first is not None and all((c.as_of, sorted(c.options)) == (first.as_of, sorted(first.options))
+                                                 for c in self.cases)
+        national = {name for name, _ in self.rule_base.get("CN", [])}
+        provincial = {name for code, facts in self.rule_base.items() if code != "CN" for name, _ in facts}
+        self.global_inputs = national - provincial
+        unkeyed = set(self.global_inputs) | ({"as_of", "option"} if self.uniform else set())
+        self.clauses = [c for c in self.program.clauses if not self.uniform or c.can_apply(first.as_of)]
+        self.layout = Layout.of(self.program, self.clauses, unkeyed)
+        self.decoder = Decoder(self.program, self.layout)
+
+    # ── loading ────────────────────────────────────────────────────────────
+    def load(self) -> None:
+        rows: dict[str, list[tuple]] = {name: [] for name, p in self.program.predicates.items() if p.kind == "input"}
+        keyed = self.layout.keyed
+        for name, args in self.rule_base.get("CN", []):
+            if name not in keyed:
+                rows[name].append(tuple(args))
+        if self.uniform and self.cases:
+            first = self.cases[0]
+            rows["as_of"].append((first.as_of,))
+            rows["option"].extend((o,) for o in dict.fromkeys(first.options))
+        for e, case in enumerate(self.cases):
+            extra = [f for f in self.rule_base.get("CN", []) if f[0] in keyed] + self.rule_base.get(case.province, [])
+            for name, args in case.facts + extra:
+                if name in keyed:
+                    rows[name].append((e, *args))
+        for name, table in rows.items():
+            self._create(f"f_{name}", self.layout.columns(name), table, self.layout.types[name], name in keyed)
+        self._create(ENTERPRISES, [("e", "INTEGER")], [(e,) for e in range(len(self.cases))], (), True)
+        for name, columns, data in calendar_tables(self._date_range()):
+            self._create(name, columns, data, (), False)
+        for name in self.layout.derived():
+            for prefix, witness in (("f_", False), ("w_", True)):
+                cols = ", ".join(f"{c} {t}" for c, t in self.layout.columns(name, witness))
+                self.con.execute(f"CREATE TABLE {prefix}{name} ({cols})")
+
+    def _create(self, table: str, columns: list[tuple[str, str]], data: list[tuple], kinds: tuple[str, ...],
+                keyed: bool) -> None:
+        offset = 1 if keyed else 0
+        arrays = []
+        for i, (name, sql) in enumerate(columns):
+            kind = kinds[i - offset] if 0 <= i - offset < len(kinds) else None
+            values = [True] * len(data) if name == "u" else [encode(kind, row[i]) if kind else row[i] for row in data]
+            arrays.append(pa.array(values, type=ARROW[sql]))
+        arrow = pa.Table.from_arrays(arrays, names=[c for c, _ in columns])
+        self.con.register("incoming", arrow)
+        self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming")
+        self.con.unregister("incoming")
+
+    def _date_range(self) -> tuple[_dt.date, _dt.date]:
+        """The days the calendar table must cover: from the earliest date of any fact or rule to CALENDAR_YEARS
+        after the latest (``check_calendar`` proves, after the run, that no count reached past its end)."""
+        days = [a for c in self.cases for _, args in c.facts for a in args if isinstance(a, _dt.date)]
+        days += [c.as_of for c in self.cases]
+        days += [t.value for cl in self.clauses for lit in cl.body if isinstance(lit, ir.Comparison)
+                 for t in (lit.left, lit.right) if isinstance(t, ir.Const) and t.type == "date"]
+        first, last = min(days), max(days)
+        return first - _dt.timedelta(days=1), min(_dt.date(last.year + CALENDAR_YEARS, 12, 31), _dt.date(9999, 12, 1))
+
+    def check_calendar(self) -> None:
+        """Every day SQL counted from lies well inside the calendar table (else a lookup would have found no
+        row): the latest derived day plus the longest period the rules count must not pass the table's end."""
+        end = self.con.execute("SELECT max(day) FROM cal").fetchall()[0][0]
+        columns = [f"SELECT max(a{i}) AS d FROM f_{name}" for name in self.layout.derived()
+                   for i, kind in enumerate(self.layout.types[name]) if kind == "date"]
+        latest = self.con.execute(f"SELECT max(d) FROM ({' UNION ALL '.join(columns)})").fetchall()[0][0]
+        if latest is not None and _dt.date(min(latest.year + LONGEST_PERIOD_YEARS, 9999), 12, 31) > end:
+            raise CplawError(f"a derived day ({latest}) comes too near the end of the calendar table ({end}); "
+                             "raise cplaw.sql.run.CALENDAR_YEARS")
+
+    # ── evaluation ─────────────────────────────────────────────────────────
+    def execute(self, query: exp.Expression) -> duckdb.DuckDBPyConnection:
+        self.statements += 1
+        return self.con.execute(query.sql(DIALECT, copy=False))
+
+    def evaluate(self) -> None:
+        chosen = {id(c) for c in self.clauses}
+        for stratum in prepare(self.program).strata:
+            clauses = [c for c in stratum.clauses if id(c) in chosen]
+            if not clauses:
+                continue
+            if stratum.recursive:
+                self._recursive(stratum.predicates, clauses)
+                continue
+            for name in sorted(stratum.predicates):
+                chosen_here = [c for c in clauses if c.head.predicate == name]
+                if chosen_here:
+                    for statement in self._statements(name, chosen_here):
+                        self.statements += 1
+                        self.con.execute(statement)
+
+    def _query(self, clause: ir.CompiledClause, reads: dict[int, str] | None = None) -> exp.Select:
+        return clause_query(clause, self.layout, reads, as_of_keyed="as_of" in self.layout.keyed)
+
+    def _fact_columns(self, name: str) -> list[str]:
+        return [c for c, _ in self.layout.columns(name)]
+
+    def _statements(self, name: str, clauses: list[ir.CompiledClause]) -> list[str]:
+        """The two INSERTs of a non-recursive predicate (witnesses, then facts), generated once per layout and
+        kept with the program: the syntax trees cost more to build than DuckDB takes to run them."""
+        cache = self.program.__dict__.setdefault("_sql_statements", {})
+        key = (name, tuple(c.id for c in clauses), self.layout.keyed, "as_of" in self.layout.keyed)
+        if key not in cache:
+            queries = [self._query(c) for c in clauses]
+            union = queries[0] if len(queries) == 1 else exp.union(*queries, distinct=False, copy=False)
+            witnessed = exp.select("*").distinct().from_(union.subquery("derived", copy=False), copy=False)
+            facts = exp.select(*self._fact_columns(name)).distinct().from_(f"w_{name}")
+            cache[key] = [exp.insert(witnessed, f"w_{name}", copy=False).sql(DIALECT, copy=False),
+                          exp.insert(facts, f"f_{name}", copy=False).sql(DIALECT, copy=False)]
+        return cache[key]
+
+    def _recursive(self, predicates: frozenset[str], clauses: list[ir.CompiledClause]) -> None:
+        """Semi-naive: the first round runs every clause; each later one re-runs a clause once per body atom of
+        the component, that atom reading only the facts the previous round added (``d_<name>``)."""
+        rounds: dict[str, list[exp.Select]] = {n: [] for n in predicates}
+        for clause in clauses:
+            rounds[clause.head.predicate].append(self._query(clause))
+        while True:
+            for name in sorted(predicates):  # this round's derivations, read against the last round's d_ tables
+                self.con.execute(f"DROP TABLE IF EXISTS n_{name}")
+                if rounds[name]:
+                    union = rounds[name][0] if len(rounds[name]) == 1 else exp.union(*rounds[name], distinct=False, copy=False)
+                    new = exp.except_(exp.select("*").from_(union.subquery("derived")),
+                                      exp.select("*").from_(f"w_{name}"))
+                    self.execute(exp.Create(this=exp.to_table(f"n_{name}"), kind="TABLE", expression=new))
+                else:
+                    self.con.execute(f"CREATE TABLE n_{name} AS SELECT * FROM w_{name} LIMIT 0")
+            added = False
+            for name in sorted(predicates):
+                columns = self._fact_columns(name)
+                self.con.execute(f"DROP TABLE IF EXISTS d_{name}")
+                delta = exp.except_(exp.select(*columns).from_(f"n_{name}"), exp.select(*columns).from_(f"f_{name}"))
+                self.execute(exp.Create(this=exp.to_table(f"d_{name}"), kind="TABLE", expression=delta))
+                self.con.execute(f"INSERT INTO w_{name} SELECT * FROM n_{name}")
+                self.con.execute(f"INSERT INTO f_{name} SELECT * FROM d_{name}")
+                added = added or self.con.execute(f"SELECT count(*) FROM d_{name}").fetchall()[0][0] > 0
+            if not added:
+                break
+            rounds = {n: [] for n in predicates}
+            for clause in clauses:
+                for position, lit in enumerate(clause.body):
+                    if isinstance(lit, ir.Atom) and not lit.negated and lit.predicate in predicates:
+                        rounds[clause.head.predicate].append(self._query(clause, {position: f"d_{lit.predicate}"}))
+
+    # ── reading back ───────────────────────────────────────────────────────
+    def models(self, cases: Iterable[int] | None = None) -> dict[int, dict[str, list[tuple[str, tuple]]]]:
+        """Each enterprise's derived facts as (rule, args) by predicate, decoded to the engines' values."""
+        wanted = list(range(len(self.cases))) if cases is None else list(cases)
+        out: dict[int, dict[str, list[tuple[str, tuple]]]] = {e: {} for e in wanted}
+        numbers = {e: _numbers(self.cases[e].facts) for e in wanted}
+        self.con.execute("CREATE OR REPLACE TEMP TABLE wanted (e INTEGER)")
+        self.con.executemany("INSERT INTO wanted VALUES (?)", [(e,) for e in wanted])
+        for name in self.layout.derived():
+            width = len(self.layout.types[name])
+            if name in self.layout.keyed:
+                rows = self.con.execute(f"SELECT w.* FROM w_{name} w JOIN wanted USING (e)").fetchall()
+                for e, *values in rows:
+                    args, rule = tuple(values[:width]), values[-1]
+                    out[e].setdefault(name, []).append((rule, self.decoder.row(name, args, numbers[e])))
+            else:
+                rows = self.con.execute(f"SELECT * FROM w_{name}").fetchall()
+                for e in wanted:
+                    for values in rows:
+                        args, rule = tuple(values[:width]), values[-1]
+                        out[e].setdefault(name, []).append((rule, self.decoder.row(name, args, numbers[e])))
+        return out
+
+
+def _numbers(facts: list[Fact]) -> dict[Any, Any]:
+    """The numbers of an enterprise's facts, each as the profile wrote it (a decimal from SQL maps back)."""
+    found: dict[Any, Any] = {}
+    for _, args in facts:
+        for a in args:
+            if isinstance(a, (int, Decimal)) and not isinstance(a, bool):
+                found.setdefault(a, a)
+    return found
+
+
+def evaluate(program: ir.Program, rule_base: dict[str, list[Fact]], cases: list[Case]) -> Run:
+    run = Run(program, rule_base, cases)
+    run.load()
+    run.evaluate()
+    run.check_calendar()
+    return run

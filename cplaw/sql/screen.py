@@ -1,0 +1,193 @@
+"""``cplaw screen``: a register of enterprises screened as of one date in one DuckDB run.
+
+Input: a folder of profiles, or a JSON Lines file (one cplaw.profile/1 per line). Output (``--out FILE``,
+Parquet by default, or CSV): FILE, one row per enterprise (id, province, grounds, obligations by status,
+earliest open deadline, sanctions); FILE's stem + ``.obligations`` and ``.sanctions`` beside it, the detail
+tables; with JSON Lines one object per enterprise holding its grounds, obligations and sanctions. A bad
+profile (or a number SQL cannot hold exactly, or a duplicate id) goes to FILE's stem + ``.errors.jsonl`` with
+its input (file and line) and field path; the others are still screened, and the run exits 1.
+
+Statuses are those the rules derive; the assessment document's ``undetermined`` (a deadline in a year whose
+holiday arrangement is not known yet) is worked out by ``cplaw assess`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import pathlib
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+
+from ..api import RuleBase
+from ..batch import BatchItem, from_arguments
+from ..errors import CplawError, ProfileError
+from ..facts_mapping import base_facts
+from ..profile import Profile, load_profile, profile_from_document
+from .layout import number_problem
+from .run import Case, Run, evaluate
+
+STATUSES = ("met", "late", "overdue", "pending")
+OBLIGATIONS = """
+SELECT s.id AS enterprise, d.a0 AS duty, d.a1 AS instrument, d.a2 AS round, d.a4 AS due, d.a3 AS due_nominal,
+       st.a4 AS status
+FROM f_due d JOIN screened s ON s.e = d.e
+LEFT JOIN f_status st ON st.e = d.e AND st.a0 = d.a0 AND st.a1 = d.a1 AND st.a2 IS NOT DISTINCT FROM d.a2
+     AND st.a3 IS NOT DISTINCT FROM d.a4
+ORDER BY s.e, round, due, duty, instrument"""
+SANCTIONS = """
+SELECT s.id AS enterprise, x.a0 AS duty, x.a5 AS measure, CAST(x.a7 AS BIGINT) AS fine_min,
+       CAST(x.a8 AS BIGINT) AS fine_max, x.a3 AS provision, x.a1 AS instrument, x.a2 AS round
+FROM (SELECT DISTINCT e, a0, a1, a2, a3, a5, a7, a8 FROM f_sanction) x JOIN screened s ON s.e = x.e
+ORDER BY s.e, round, duty, measure, provision"""
+ENTERPRISES = """
+SELECT s.id AS enterprise, s.province,
+       (SELECT string_agg(m.a0, ',' ORDER BY m.a0) FROM f_mandatory m WHERE m.e = s.e) AS grounds,
+       {counts},
+       (SELECT min(o.due) FROM obligations o WHERE o.enterprise = s.id AND o.status = 'pending') AS earliest_open_due,
+       (SELECT count(*) FROM sanctions x WHERE x.enterprise = s.id) AS sanctions
+FROM screened s ORDER BY s.e"""
+
+
+def read_register(source: str) -> Iterator[BatchItem]:
+    """The profiles of a folder (or one file), or of a JSON Lines file (``*.jsonl``), each named."""
+    path = pathlib.Path(source)
+    if path.is_file() and path.suffix.lower() in (".jsonl", ".ndjson"):
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    yield BatchItem(f"{path}:{number}", text=line.rstrip("\r\n"))
+        return
+    yield from from_arguments([source])
+
+
+def _profile(item: BatchItem) -> Profile:
+    if item.text is not None:
+        try:
+            document = json.loads(item.text)
+        except ValueError as err:
+            raise CplawError(f"{item.name}: not a JSON document ({err})") from None
+        return profile_from_document(document, item.name)
+    return load_profile(item.profile)
+
+
+def find_profile(source: str, enterprise: str) -> Profile:
+    """The register's profile of one enterprise (by its id); entries that cannot be read are passed over."""
+    for item in read_register(source):
+        try:
+            profile = _profile(item)
+        except CplawError:
+            continue
+        if profile.enterprise.id == enterprise:
+            return profile
+    raise CplawError(f"{source}: no enterprise with the id {enterprise!r}")
+
+
+def _number_issues(profile: Profile) -> list[str]:
+    found = []
+    for records, fields in ((profile.emissions, ("value", "limit")), (profile.totals, ("value", "quota")),
+                            (profile.energy, ("value", "limit")), (profile.events, ("score",))):
+        for record in records:
+            for name in fields:
+                value = getattr(record, name)
+                problem = value is not None and number_problem(value)
+                if problem:
+                    found.append(f"{record.path}.{name}: {problem}")
+    return found
+
+
+def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ...]) -> tuple[Run, list[dict]]:
+    """Read the register, refuse what cannot be screened (with where it is), run the rest in DuckDB."""
+    errors: list[dict[str, Any]] = []
+    cases: list[Case] = []
+    ids: list[tuple[int, str, str, str]] = []
+    seen: dict[str, str] = {}
+    for item in read_register(source):
+        try:
+            profile = _profile(item)
+            facts = base_facts(profile, as_of, rules.program, options, {})
+        except ProfileError as err:
+            errors.extend({"input": item.name, "field": i.path, "error": i.message} for i in err.issues)
+            continue
+        except CplawError as err:
+            errors.append({"input": item.name, "field": None, "error": str(err)})
+            continue
+        ent = profile.enterprise
+        problems = _number_issues(profile)
+        if ent.id in seen:
+            problems.append(f"enterprise.id: duplicate enterprise id {ent.id!r} (first in {seen[ent.id]})")
+        if problems:
+            errors.extend({"input": item.name, "field": p.split(":")[0], "error": p} for p in problems)
+            continue
+        seen[ent.id] = item.name
+        ids.append((len(cases), ent.id, ent.province, item.name))
+        cases.append(Case(ent.province, facts.facts, as_of, options))
+    if not cases:
+        raise CplawError(f"{source}: no enterprise could be screened ({len(errors)} errors)")
+    run = evaluate(rules.program, rules._rule_base_facts, cases)
+    run.con.register("incoming", pa.table({"e": pa.array([i[0] for i in ids], pa.int32()),
+                                           "id": [i[1] for i in ids], "province": [i[2] for i in ids],
+                                           "source": [i[3] for i in ids]}))
+    run.con.execute("CREATE TABLE screened AS SELECT * FROM incoming")
+    run.con.unregister("incoming")
+    run.con.execute(f"CREATE TABLE obligations AS {OBLIGATIONS}")
+    run.con.execute(f"CREATE TABLE sanctions AS {SANCTIONS}")
+    counts = ", ".join(f"(SELECT count(*) FROM obligations o WHERE o.enterprise = s.id AND o.status = '{s}') AS {s}"
+                       for s in STATUSES)
+    run.con.execute(f"CREATE TABLE screening AS {ENTERPRISES.format(counts=counts)}")
+    return run, errors
+
+
+def write(run: Run, out: pathlib.Path, fmt: str) -> list[pathlib.Path]:
+    """The tables as Parquet or CSV files, or the enterprises as JSON Lines; the paths written."""
+    if fmt == "jsonl":
+        return [_write_jsonl(run, out)]
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+    written = []
+    for table, path in (("screening", out), ("obligations", _beside(out, "obligations")),
+                        ("sanctions", _beside(out, "sanctions"))):
+        data = run.con.sql(f"SELECT * FROM {table}").to_arrow_table()
+        (pq.write_table if fmt == "parquet" else pacsv.write_csv)(data, str(path))
+        written.append(path)
+    return written
+
+
+def _beside(out: pathlib.Path, part: str) -> pathlib.Path:
+    return out.with_name(f"{out.stem}.{part}{out.suffix}")
+
+
+def _write_jsonl(run: Run, out: pathlib.Path) -> pathlib.Path:
+    def rows(query: str) -> list[dict[str, Any]]:
+        cursor = run.con.execute(query)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r)) for r in cursor.fetchall()]
+    obligations: dict[str, list] = {}
+    for row in rows("SELECT * FROM obligations"):
+        obligations.setdefault(row.pop("enterprise"), []).append(row)
+    sanctions: dict[str, list] = {}
+    for row in rows("SELECT * FROM sanctions"):
+        sanctions.setdefault(row.pop("enterprise"), []).append(row)
+    with out.open("w", encoding="utf-8") as handle:
+        for row in rows("SELECT enterprise, grounds FROM screening"):
+            ent = row["enterprise"]
+            handle.write(json.dumps({"enterprise": ent, "mandatory_audit": (row["grounds"] or "").split(",")
+                                     if row["grounds"] else [], "obligations": obligations.get(ent, []),
+                                     "sanctions": sanctions.get(ent, [])}, ensure_ascii=False, default=str) + "\n")
+    return out
+
+
+def summary(run: Run) -> str:
+    """Enterprises by province and ground, and obligations by status."""
+    lines = ["province  ground         enterprises"]
+    for province, ground, n in run.con.execute(
+            "SELECT province, coalesce(g.a0, '-') AS ground, count(DISTINCT s.e) FROM screened s "
+            "LEFT JOIN f_mandatory g ON g.e = s.e GROUP BY ALL ORDER BY ALL").fetchall():
+        lines.append(f"{province:<9} {ground:<14} {n}")
+    lines.append("status    obligations")
+    for status, n in run.con.execute("SELECT coalesce(status, '-'), count(*) FROM obligations "
+                                     "GROUP BY ALL ORDER BY ALL").fetchall():
+        lines.append(f"{status:<9} {n}")
+    return "\n".join(lines)

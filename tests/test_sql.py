@@ -1,0 +1,159 @@
+"""The rule base compiled to SQL (DuckDB) gives the same assessments as the reference engines: every scenario
+through one DuckDB run, compared with pyDatalog's document (conclusions, rule ids, cites, missing facts) and
+with every derived fact and the rules that derived it. The default run takes every fourth scenario; the
+`slow` run (CI: `pytest -m slow`) all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import pathlib
+
+import pytest
+import yaml
+
+pytest.importorskip("duckdb")
+pytest.importorskip("sqlglot")
+
+from cplaw import RuleBase  # noqa: E402
+from cplaw.sql.session import assess_on_sql, item  # noqa: E402
+
+SCENARIOS = sorted(pathlib.Path(__file__).parent.glob("scenarios/**/[0-9]*.yaml"))
+SAMPLE = SCENARIOS[::8]
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleBase:
+    return RuleBase.load()
+
+
+def _cases(paths, options=None):
+    for path in paths:
+        scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "expect_error" in scenario:
+            continue
+        chosen = tuple(scenario.get("options", ())) if options is None else options
+        yield path, scenario["profile"], str(scenario["as_of"]), chosen
+
+
+def _compare(rules: RuleBase, cases, engine: str = "pydatalog", missing: bool = True) -> int:
+    """All cases in one DuckDB run, each compared with its assessment on ``engine``: the documents (with the
+    missing facts where ``missing``), every derived fact with its rules, and the rules that fired."""
+    cases = list(cases)
+    items = [item(rules, profile, as_of, chosen) for _, profile, as_of, chosen in cases]
+    compared = 0
+    for (path, profile, as_of, chosen), got in zip(cases, assess_on_sql(rules, items, missing)):
+        reference = rules.assess(profile, as_of, chosen, engine=engine, missing=missing)
+        for key in reference.data:
+            assert got.data[key] == reference.data[key], f"{path.name}: first difference in {key}"
+        expected = reference.session.everything()
+        assert got.session.everything().keys() == expected.keys(), path.name
+        for name, rows in expected.items():
+            assert sorted(got.session.everything()[name], key=repr) == sorted(rows, key=repr), (path.name, name)
+        assert got.session.rules_that_fired() == reference.session.rules_that_fired(), path.name
+        compared += 1
+    return compared
+
+
+def test_the_sampled_scenarios_agree_with_pydatalog(rules: RuleBase) -> None:
+    assert _compare(rules, _cases(SAMPLE)) > 25
+
+
+@pytest.mark.slow
+def test_every_scenario_agrees_with_the_bottom_up_engine(rules: RuleBase) -> None:
+    assert _compare(rules, _cases(SCENARIOS), engine="bottomup") > 250
+
+
+def test_every_option_agrees(rules: RuleBase) -> None:
+    """Each alternative reading on every sixteenth scenario: all of them in one run, each case with its own
+    date and option (so the as-of date and the options are keyed columns there)."""
+    cases = [case for option in sorted(rules.options()) for case in _cases(SCENARIOS[::16], (option,))]
+    assert _compare(rules, cases, engine="bottomup", missing=False) == len(cases) > 100
+
+
+def test_one_date_for_all_is_computed_once_and_still_agrees(rules: RuleBase) -> None:
+    """With one as-of date and no option for the whole run, the as-of date is one unkeyed row and the clauses
+    not in force that day are left out before SQL runs: the answers do not change."""
+    cases = [(p, prof, "2016-09-01", ()) for p, prof, _, _ in _cases(SCENARIOS[::6])]
+    assert _compare(rules, cases, engine="bottomup", missing=False) > 30
+
+
+def test_null_matches_null_and_equal_numbers_match(rules: RuleBase) -> None:
+    """pyDatalog matches None with None and Decimal("100") with 100 (so SQL joins are IS NOT DISTINCT FROM);
+    a date left empty and equal numbers written two ways."""
+    profile = {"format": "cplaw.profile/1", "enterprise": {"id": "N'; DROP TABLE f_event; --", "province": "广东"},
+               "emissions": [{"pollutant": "COD", "value": 200, "limit": 100, "date": "2008-11-20"},
+                             {"pollutant": "COD", "value": 200.0, "limit": 100},
+                             {"pollutant": "BOD", "value": 100, "limit": 100.0}]}
+    reference = rules.assess(profile, _dt.date(2010, 4, 1), engine="pydatalog")
+    (got,) = assess_on_sql(rules, [item(rules, profile, "2010-04-01")])
+    assert got.data == reference.data
+    assert got.data["enterprise"] == "N'; DROP TABLE f_event; --"
+    assert [g["ground"] for g in got.data["mandatory_audit"]] == ["double_exceed"]
+
+
+def test_a_why_tree_from_the_sql_session_is_the_reference_one(rules: RuleBase) -> None:
+    from test_differential import canonical
+    example = pathlib.Path(__file__).parents[1] / "facts" / "examples" / "dongguan-dyeing.yaml"
+    reference = rules.assess(str(example), "2010-04-01", engine="pydatalog")
+    (got,) = assess_on_sql(rules, [item(rules, str(example), "2010-04-01")])
+    for query in ("mandatory", "due", "violation", "sanction"):
+        assert canonical(got.explain(query)) == canonical(reference.explain(query)), query
+    assert canonical(got.why_not("mandatory(toxic)")) == canonical(reference.why_not("mandatory(toxic)"))
+
+
+def test_the_screen_tables_are_the_documents_conclusions(rules: RuleBase, tmp_path: pathlib.Path) -> None:
+    """`cplaw screen` on a JSON Lines register: each enterprise's grounds, obligations (duty, instrument, round,
+    due, nominal due, status) and sanctions (duty, measure, fines, provision) are those of its assessment;
+    a bad line, an unknown province and a duplicate id go to the errors file and the run exits 1."""
+    import json
+
+    from cplaw.cli import main
+    profiles = [json.loads(json.dumps(prof, default=str)) for _, prof, _, _ in _cases(SCENARIOS[::10])]
+    for i, prof in enumerate(profiles):
+        prof["enterprise"]["id"] = f"E{i}'; --"
+    register = tmp_path / "register.jsonl"
+    bad = [json.dumps({"format": "cplaw.profile/1", "enterprise": {"id": "E0'; --", "province": "广东"}}),
+           json.dumps({"format": "cplaw.profile/1", "enterprise": {"id": "Z", "province": "Atlantis"}}), "{not json",
+           '{"format": "cplaw.profile/1", "enterprise": {"id": "big", "province": "44"}, "emissions": '
+           '[{"pollutant": "COD", "value": 1e21, "limit": 100, "date": "2008-11-20"}]}']
+    register.write_text("\n".join([json.dumps(p, ensure_ascii=False) for p in profiles] + bad) + "\n",
+                        encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["screen", str(register), "--as-of", "2021-03-01", "--out", str(out)]) == 1
+    screened = {row["enterprise"]: row for row in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert len(screened) == len(profiles)
+    for prof in profiles:
+        doc = rules.assess(prof, "2021-03-01", missing=False).data
+        row = screened[prof["enterprise"]["id"]]
+        assert row["mandatory_audit"] == sorted({g["ground"] for g in doc["mandatory_audit"]})
+        expected = sorted((o["duty"], o["instrument"], o["round"], o["due"], o["due_nominal"], o["status"])
+                          for o in doc["obligations"] if o["status"] != "undetermined")
+        got = sorted((o["duty"], o["instrument"], o["round"], o["due"], o["due_nominal"], o["status"])
+                     for o in row["obligations"]
+                     if (o["duty"], o["round"], o["due"]) not in {(u["duty"], u["round"], u["due"])
+                                                                  for u in doc["obligations"]
+                                                                  if u["status"] == "undetermined"})
+        assert got == expected, prof["enterprise"]["id"]
+        assert sorted({(s["duty"], s["measure"], s["fine_min"], s["fine_max"], s["provision"]) for s in doc["sanctions"]}) \
+            == sorted({(s["duty"], s["measure"], s["fine_min"], s["fine_max"], s["provision"]) for s in row["sanctions"]})
+    errors = [json.loads(line) for line in (tmp_path / "out.errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [e["input"].rsplit(":", 1)[1] for e in errors] == [str(len(profiles) + n) for n in (1, 2, 3, 4)]
+    assert "duplicate enterprise id" in errors[0]["error"] and errors[1]["field"] == "enterprise.province"
+    assert errors[3]["field"] == "emissions[0].value" and "holds exactly" in errors[3]["error"]
+
+
+def test_screen_explains_one_enterprise_on_the_reference_engine(tmp_path: pathlib.Path, capsys, monkeypatch) -> None:
+    """`--explain ID` prints the enterprise's why-trees as `cplaw why` does on pyDatalog."""
+    from cplaw.cli import main
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    example = pathlib.Path(__file__).parents[1] / "facts" / "examples" / "dongguan-dyeing.yaml"
+    folder = tmp_path / "register"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    enterprise = yaml.safe_load(example.read_text(encoding="utf-8"))["enterprise"]["id"]
+    assert main(["screen", str(folder), "--as-of", "2010-04-01", "--explain", enterprise]) == 0
+    explained = capsys.readouterr().out
+    assert main(["why", str(example), "mandatory", "--as-of", "2010-04-01", "--engine", "pydatalog"]) == 0
+    assert explained.startswith(capsys.readouterr().out)
+    assert main(["screen", str(folder), "--as-of", "2010-04-01", "--explain", "nobody"]) == 1
