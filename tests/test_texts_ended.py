@@ -60,6 +60,8 @@ def test_every_text_has_an_end_or_says_it_is_unknown(rules: RuleBase) -> None:
     ("NM-NM2", "2010-12-31"),   # 内蒙古“十一五”时期推行清洁生产的规划
     ("GX-GX4", "2010-12-31"),   # 规划期：2006 年至 2010 年 (seed 002 L16212)
     ("GD-GD2", "2009-01-11"),   # repealed by 粤经贸法规〔2009〕35号 art. 47 from 2009-01-12
+    ("GD-GD1", "2005-12-31"),   # 粤经贸资源[2001]972号: to be carried out 在“十五”期间 (2001–2005), L12983–12985
+    ("GD-GD3", "2005-12-31"),   # 粤经贸电力资源〔2005〕479号: 按时完成“十五”期间的任务, 年内完成 (2005), L13743–13747
 ])
 def test_texts_that_ended(rules: RuleBase, inst_id: str, last_day: str) -> None:
     assert rules.program.instruments[inst_id].in_force_to.isoformat() == last_day
