@@ -234,7 +234,8 @@ def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
     if errors:
         errors_path = out.with_name(f"{out.stem}.errors.jsonl")
         errors_path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
-        print(f"cplaw: {len(errors)} entries could not be screened; see {errors_path}", file=sys.stderr)
+        print(f"cplaw: {len(errors)} problems; the enterprises they concern were not screened; see {errors_path}",
+              file=sys.stderr)
         return 1
     return 0
 

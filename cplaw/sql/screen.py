@@ -27,6 +27,7 @@ from ..errors import CplawError, ProfileError
 from ..facts_mapping import base_facts
 from ..profile import Profile, load_profile, profile_from_document
 from .layout import number_problem
+from .register import is_register, profile_document, screen_register
 from .run import Case, Run, evaluate
 
 STATUSES = ("met", "late", "overdue", "pending")
@@ -75,6 +76,11 @@ def _profile(item: BatchItem) -> Profile:
 
 def find_profile(source: str, enterprise: str) -> Profile:
     """The register's profile of one enterprise (by its id); entries that cannot be read are passed over."""
+    if is_register(pathlib.Path(source)):
+        document = profile_document(pathlib.Path(source), enterprise)
+        if document is not None:
+            return profile_from_document(document, f"{source}: enterprise {enterprise!r}")
+        raise CplawError(f"{source}: no enterprise with the id {enterprise!r}")
     for item in read_register(source):
         try:
             profile = _profile(item)
@@ -100,6 +106,12 @@ def _number_issues(profile: Profile) -> list[str]:
 
 def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ...]) -> tuple[Run, list[dict]]:
     """Read the register, refuse what cannot be screened (with where it is), run the rest in DuckDB."""
+    if is_register(pathlib.Path(source)):
+        register = screen_register(rules.program, rules._rule_base_facts, pathlib.Path(source), as_of, options)
+        register.run.evaluate()
+        register.run.check_calendar()
+        _tables(register.run)
+        return register.run, register.errors
     errors: list[dict[str, Any]] = []
     cases: list[Case] = []
     ids: list[tuple[int, str, str, str]] = []
@@ -132,12 +144,17 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
                                            "source": [i[3] for i in ids]}))
     run.con.execute("CREATE TABLE screened AS SELECT * FROM incoming")
     run.con.unregister("incoming")
+    _tables(run)
+    return run, errors
+
+
+def _tables(run: Run) -> None:
+    """The output tables, from the run's ``screened`` enterprises (e, id, province, source)."""
     run.con.execute(f"CREATE TABLE obligations AS {OBLIGATIONS}")
     run.con.execute(f"CREATE TABLE sanctions AS {SANCTIONS}")
     counts = ", ".join(f"(SELECT count(*) FROM obligations o WHERE o.enterprise = s.id AND o.status = '{s}') AS {s}"
                        for s in STATUSES)
     run.con.execute(f"CREATE TABLE screening AS {ENTERPRISES.format(counts=counts)}")
-    return run, errors
 
 
 def write(run: Run, out: pathlib.Path, fmt: str) -> list[pathlib.Path]:
