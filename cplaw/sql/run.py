@@ -16,6 +16,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from .. import ir
+from ..batch import with_progress
 from ..engine import Fact
 from ..engines.bottomup import prepare
 from ..errors import CplawError
@@ -136,9 +137,11 @@ class Run:
         self.statements += 1
         return self.con.execute(query.sql(DIALECT, copy=False))
 
-    def evaluate(self) -> None:
+    def evaluate(self, progress: str | None = None) -> None:
+        """Every stratum in order (with a progress bar labelled ``progress`` on a terminal, where given)."""
         chosen = {id(c) for c in self.clauses}
-        for stratum in prepare(self.program).strata:
+        strata = prepare(self.program).strata
+        for stratum in with_progress(strata, len(strata), progress) if progress else strata:
             clauses = [c for c in stratum.clauses if id(c) in chosen]
             if not clauses:
                 continue
@@ -239,9 +242,10 @@ def _numbers(facts: list[Fact]) -> dict[Any, Any]:
     return found
 
 
-def evaluate(program: ir.Program, rule_base: dict[str, list[Fact]], cases: list[Case]) -> Run:
+def evaluate(program: ir.Program, rule_base: dict[str, list[Fact]], cases: list[Case], progress: str | None = None
+             ) -> Run:
     run = Run(program, rule_base, cases)
     run.load()
-    run.evaluate()
+    run.evaluate(progress)
     run.check_calendar()
     return run
