@@ -228,14 +228,16 @@ def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
     day = parse_as_of(args.as_of)
     if rules.first_day is None or day < rules.first_day:
         raise CplawError(f"no cleaner-production law was in force on {day.isoformat()}")
-    run, errors = screen(rules, args.input, day, tuple(dict.fromkeys(args.option)))
+    run, errors = screen(rules, args.input, day, tuple(dict.fromkeys(args.option)), default_lang())
     for path in write(run, out, fmt):
         print(f"wrote {path}", file=sys.stderr)
-    print(summary(run))
+    from rich.console import Console
+    Console(width=None if sys.stdout.isatty() else 200).print(summary(run, default_lang()))
     if errors:
         errors_path = out.with_name(f"{out.stem}.errors.jsonl")
         errors_path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
-        print(f"cplaw: {len(errors)} entries could not be screened; see {errors_path}", file=sys.stderr)
+        print(f"cplaw: {len(errors)} problems; the enterprises they concern were not screened; see {errors_path}",
+              file=sys.stderr)
         return 1
     return 0
 

@@ -16,6 +16,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from .. import ir
+from ..batch import with_progress
 from ..engine import Fact
 from ..engines.bottomup import prepare
 from ..errors import CplawError
@@ -50,9 +51,11 @@ class Run:
     cases: list[Case]
     con: duckdb.DuckDBPyConnection = field(default_factory=duckdb.connect)
     statements: int = 0
+    template: Case | None = None  # a register's run: one as-of date and options for all (facts loaded in SQL)
 
     def __post_init__(self) -> None:
-        first = self.cases[0] if self.cases else None
+        first = self.template or (self.cases[0] if self.cases else None)
+        self.first = first
         self.uniform = first is not None and all((c.as_of, sorted(c.options)) == (first.as_of, sorted(first.options))
                                                  for c in self.cases)
         national = {name for name, _ in self.rule_base.get("CN", [])}
@@ -65,13 +68,15 @@ class Run:
 
     # ── loading ────────────────────────────────────────────────────────────
     def load(self) -> None:
+        """The input tables (every enterprise's facts where ``cases`` are given), the tables the derived
+        predicates fill, and (where ``cases`` are given) the calendar tables their dates need."""
         rows: dict[str, list[tuple]] = {name: [] for name, p in self.program.predicates.items() if p.kind == "input"}
         keyed = self.layout.keyed
         for name, args in self.rule_base.get("CN", []):
             if name not in keyed:
                 rows[name].append(tuple(args))
-        if self.uniform and self.cases:
-            first = self.cases[0]
+        if self.uniform and self.first is not None:
+            first = self.first
             rows["as_of"].append((first.as_of,))
             rows["option"].extend((o,) for o in dict.fromkeys(first.options))
         for e, case in enumerate(self.cases):
@@ -82,12 +87,17 @@ class Run:
         for name, table in rows.items():
             self._create(f"f_{name}", self.layout.columns(name), table, self.layout.types[name], name in keyed)
         self._create(ENTERPRISES, [("e", "INTEGER")], [(e,) for e in range(len(self.cases))], (), True)
-        for name, columns, data in calendar_tables(self._date_range()):
-            self._create(name, columns, data, (), False)
         for name in self.layout.derived():
             for prefix, witness in (("f_", False), ("w_", True)):
                 cols = ", ".join(f"{c} {t}" for c, t in self.layout.columns(name, witness))
                 self.con.execute(f"CREATE TABLE {prefix}{name} ({cols})")
+        if self.cases:
+            self.load_calendar([d for c in self.cases for _, args in c.facts for d in args if isinstance(d, _dt.date)])
+
+    def load_calendar(self, days: list[_dt.date]) -> None:
+        """The calendar tables, spanning ``days`` (the facts' dates), the as-of dates and the rules' dates."""
+        for name, columns, data in calendar_tables(self._date_range(days)):
+            self._create(name, columns, data, (), False)
 
     def _create(self, table: str, columns: list[tuple[str, str]], data: list[tuple], kinds: tuple[str, ...],
                 keyed: bool) -> None:
@@ -102,11 +112,10 @@ class Run:
         self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming")
         self.con.unregister("incoming")
 
-    def _date_range(self) -> tuple[_dt.date, _dt.date]:
+    def _date_range(self, days: list[_dt.date]) -> tuple[_dt.date, _dt.date]:
         """The days the calendar table must cover: from the earliest date of any fact or rule to CALENDAR_YEARS
         after the latest (``check_calendar`` proves, after the run, that no count reached past its end)."""
-        days = [a for c in self.cases for _, args in c.facts for a in args if isinstance(a, _dt.date)]
-        days += [c.as_of for c in self.cases]
+        days = days + [c.as_of for c in self.cases] + ([self.first.as_of] if self.first else [])
         days += [t.value for cl in self.clauses for lit in cl.body if isinstance(lit, ir.Comparison)
                  for t in (lit.left, lit.right) if isinstance(t, ir.Const) and t.type == "date"]
         first, last = min(days), max(days)
@@ -128,9 +137,11 @@ class Run:
         self.statements += 1
         return self.con.execute(query.sql(DIALECT, copy=False))
 
-    def evaluate(self) -> None:
+    def evaluate(self, progress: str | None = None) -> None:
+        """Every stratum in order (with a progress bar labelled ``progress`` on a terminal, where given)."""
         chosen = {id(c) for c in self.clauses}
-        for stratum in prepare(self.program).strata:
+        strata = prepare(self.program).strata
+        for stratum in with_progress(strata, len(strata), progress) if progress else strata:
             clauses = [c for c in stratum.clauses if id(c) in chosen]
             if not clauses:
                 continue
@@ -231,9 +242,10 @@ def _numbers(facts: list[Fact]) -> dict[Any, Any]:
     return found
 
 
-def evaluate(program: ir.Program, rule_base: dict[str, list[Fact]], cases: list[Case]) -> Run:
+def evaluate(program: ir.Program, rule_base: dict[str, list[Fact]], cases: list[Case], progress: str | None = None
+             ) -> Run:
     run = Run(program, rule_base, cases)
     run.load()
-    run.evaluate()
+    run.evaluate(progress)
     run.check_calendar()
     return run

@@ -1,6 +1,7 @@
 """``cplaw screen``: a register of enterprises screened as of one date in one DuckDB run.
 
-Input: a folder of profiles, or a JSON Lines file (one cplaw.profile/1 per line). Output (``--out FILE``,
+Input: a folder of profiles, a JSON Lines file (one cplaw.profile/1 per line), or a register in tables
+(Parquet or CSV, facts/schema/register.md: loaded, checked and made facts in SQL by cplaw.sql.register). Output (``--out FILE``,
 Parquet by default, or CSV): FILE, one row per enterprise (id, province, grounds, obligations by status,
 earliest open deadline, sanctions); FILE's stem + ``.obligations`` and ``.sanctions`` beside it, the detail
 tables; with JSON Lines one object per enterprise holding its grounds, obligations and sanctions. A bad
@@ -17,17 +18,22 @@ import datetime as _dt
 import json
 import pathlib
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from ..api import RuleBase
-from ..batch import BatchItem, from_arguments
+from ..batch import BatchItem, from_arguments, with_progress
 from ..errors import CplawError, ProfileError
 from ..facts_mapping import base_facts
-from ..profile import Profile, load_profile, profile_from_document
+from ..labels import label
+from ..profile import Profile, _provinces, load_profile, profile_from_document
 from .layout import number_problem
+from .register import is_register, profile_document, screen_register
 from .run import Case, Run, evaluate
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 STATUSES = ("met", "late", "overdue", "pending")
 OBLIGATIONS = """
@@ -75,6 +81,11 @@ def _profile(item: BatchItem) -> Profile:
 
 def find_profile(source: str, enterprise: str) -> Profile:
     """The register's profile of one enterprise (by its id); entries that cannot be read are passed over."""
+    if is_register(pathlib.Path(source)):
+        document = profile_document(pathlib.Path(source), enterprise)
+        if document is not None:
+            return profile_from_document(document, f"{source}: enterprise {enterprise!r}")
+        raise CplawError(f"{source}: no enterprise with the id {enterprise!r}")
     for item in read_register(source):
         try:
             profile = _profile(item)
@@ -98,13 +109,20 @@ def _number_issues(profile: Profile) -> list[str]:
     return found
 
 
-def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ...]) -> tuple[Run, list[dict]]:
+def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ...], lang: str = "en"
+           ) -> tuple[Run, list[dict]]:
     """Read the register, refuse what cannot be screened (with where it is), run the rest in DuckDB."""
+    if is_register(pathlib.Path(source)):
+        register = screen_register(rules.program, rules._rule_base_facts, pathlib.Path(source), as_of, options)
+        register.run.evaluate(label("screen", "strata", lang))
+        register.run.check_calendar()
+        _tables(register.run)
+        return register.run, register.errors
     errors: list[dict[str, Any]] = []
     cases: list[Case] = []
     ids: list[tuple[int, str, str, str]] = []
     seen: dict[str, str] = {}
-    for item in read_register(source):
+    for item in with_progress(read_register(source), None, label("screen", "reading", lang)):
         try:
             profile = _profile(item)
             facts = base_facts(profile, as_of, rules.program, options, {})
@@ -126,18 +144,23 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
         cases.append(Case(ent.province, facts.facts, as_of, options))
     if not cases:
         raise CplawError(f"{source}: no enterprise could be screened ({len(errors)} errors)")
-    run = evaluate(rules.program, rules._rule_base_facts, cases)
+    run = evaluate(rules.program, rules._rule_base_facts, cases, label("screen", "strata", lang))
     run.con.register("incoming", pa.table({"e": pa.array([i[0] for i in ids], pa.int32()),
                                            "id": [i[1] for i in ids], "province": [i[2] for i in ids],
                                            "source": [i[3] for i in ids]}))
     run.con.execute("CREATE TABLE screened AS SELECT * FROM incoming")
     run.con.unregister("incoming")
+    _tables(run)
+    return run, errors
+
+
+def _tables(run: Run) -> None:
+    """The output tables, from the run's ``screened`` enterprises (e, id, province, source)."""
     run.con.execute(f"CREATE TABLE obligations AS {OBLIGATIONS}")
     run.con.execute(f"CREATE TABLE sanctions AS {SANCTIONS}")
     counts = ", ".join(f"(SELECT count(*) FROM obligations o WHERE o.enterprise = s.id AND o.status = '{s}') AS {s}"
                        for s in STATUSES)
     run.con.execute(f"CREATE TABLE screening AS {ENTERPRISES.format(counts=counts)}")
-    return run, errors
 
 
 def write(run: Run, out: pathlib.Path, fmt: str) -> list[pathlib.Path]:
@@ -179,15 +202,29 @@ def _write_jsonl(run: Run, out: pathlib.Path) -> pathlib.Path:
     return out
 
 
-def summary(run: Run) -> str:
-    """Enterprises by province and ground, and obligations by status."""
-    lines = ["province  ground         enterprises"]
-    for province, ground, n in run.con.execute(
-            "SELECT province, coalesce(g.a0, '-') AS ground, count(DISTINCT s.e) FROM screened s "
-            "LEFT JOIN f_mandatory g ON g.e = s.e GROUP BY ALL ORDER BY ALL").fetchall():
-        lines.append(f"{province:<9} {ground:<14} {n}")
-    lines.append("status    obligations")
-    for status, n in run.con.execute("SELECT coalesce(status, '-'), count(*) FROM obligations "
-                                     "GROUP BY ALL ORDER BY ALL").fetchall():
-        lines.append(f"{status:<9} {n}")
-    return "\n".join(lines)
+def summary(run: Run, lang: str) -> Table:
+    """A table by province: enterprises, enterprises by ground of mandatory audit, duties by status, sanctions;
+    and the totals."""
+    from rich.table import Table
+    grounds = [g for g in run.program.enums["ground"].values]
+    ground_counts = ", ".join(f"count(DISTINCT m.e) FILTER (WHERE m.a0 = '{g}')" for g in grounds)
+    status_counts = ", ".join(f"(SELECT count(*) FROM obligations o JOIN screened t ON t.id = o.enterprise "
+                              f"WHERE t.province = s.province AND o.status = '{st}')" for st in STATUSES)
+    rows = run.con.execute(
+        f"SELECT s.province, count(DISTINCT s.e), {ground_counts}, {status_counts}, (SELECT count(*) FROM sanctions x "
+        "JOIN screened t ON t.id = x.enterprise WHERE t.province = s.province) FROM screened s "
+        "LEFT JOIN f_mandatory m ON m.e = s.e GROUP BY s.province ORDER BY s.province").fetchall()
+    names = {code: (short if lang == "zh" else f"{short} ({code})") for code, _, short in _provinces()}
+    table = Table(title=label("screen", "title", lang))
+    table.add_column(label("screen", "province", lang))
+    for heading in ([label("screen", "enterprises", lang)]
+                    + [label("screen", "ground_count", lang, ground=label("web", f"ground.{g}", lang)) for g in grounds]
+                    + [label("screen", "status_count", lang, status=label("enums", f"status.{st}", lang))
+                       for st in STATUSES] + [label("screen", "sanctions", lang)]):
+        table.add_column(heading, justify="right")
+    for province, *counts in rows:
+        table.add_row(names.get(province, province), *map(str, counts))
+    if rows:
+        table.add_section()
+        table.add_row(label("screen", "total", lang), *(str(sum(r[i] for r in rows)) for i in range(1, len(rows[0]))))
+    return table

@@ -1,0 +1,91 @@
+"""Screening benchmark from Parquet to Parquet: N synthetic enterprises (cplaw.sql.corpus varies the scenario
+profiles with a fixed seed) written as a register in tables (facts/schema/register.md), then screened as of one
+date in a fresh process each (`cplaw screen`'s work: load, check in SQL, facts in SQL, rules, tables written);
+then, side by side, the first 1,000 of them assessed one at a time on the bottom-up engine and pyDatalog.
+
+    python benchmarks/screen_parquet.py --sizes 10000 100000 --one-at-a-time 1000 200
+
+Prints wall-clock seconds and peak RSS of each screening process; no timing is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+AS_OF = _dt.date(2021, 3, 1)
+CHILD = """
+import json, pathlib, resource, sys, time
+start = time.perf_counter()
+from cplaw import RuleBase
+from cplaw.sql.screen import screen, write
+import datetime
+rules = RuleBase.load()
+loaded = time.perf_counter()
+run, errors = screen(rules, sys.argv[1], datetime.date.fromisoformat(sys.argv[2]), ())
+screened = time.perf_counter()
+write(run, pathlib.Path(sys.argv[3]), "parquet")
+done = time.perf_counter()
+print(json.dumps({"load": loaded - start, "screen": screened - loaded, "write": done - screened,
+                  "statements": run.statements, "errors": len(errors),
+                  "rows": run.con.execute("SELECT count(*) FROM obligations").fetchall()[0][0],
+                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def corpus(n: int) -> list[dict]:
+    from differential import templates
+
+    from cplaw.sql.corpus import generate
+    return [g.profile for g in generate(templates(), [], n, seed=13)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--one-at-a-time", type=int, nargs=2, default=[1000, 200], metavar=("BOTTOMUP", "PYDATALOG"))
+    args = parser.parse_args()
+    from cplaw.sql.register import register_tables, write_register
+    with tempfile.TemporaryDirectory() as folder:
+        for n in args.sizes:
+            register = pathlib.Path(folder) / f"r{n}"
+            start = time.perf_counter()
+            write_register(register_tables(corpus(n)), register)
+            facts = sum(__import__("pyarrow.parquet").parquet.read_metadata(p).num_rows for p in register.iterdir())
+            print(f"register {n:>9,}: {facts:,} rows written in {time.perf_counter() - start:.0f} s (not timed below)",
+                  flush=True)
+            start = time.perf_counter()
+            child = subprocess.run([sys.executable, "-c", CHILD, str(register), AS_OF.isoformat(),
+                                    str(pathlib.Path(folder) / f"out{n}.parquet")], capture_output=True, text=True)
+            wall = time.perf_counter() - start
+            if child.returncode:
+                print(child.stderr[-2000:])
+                continue
+            got = json.loads(child.stdout.splitlines()[-1])
+            print(f"screen   {n:>9,}: {wall:6.1f} s wall in a fresh process (rule base load {got['load']:.1f} s, "
+                  f"Parquet in to tables {got['screen']:.1f} s, Parquet out {got['write']:.1f} s), "
+                  f"{got['statements']} statements, {got['rows']:,} obligations, {got['errors']} errors, "
+                  f"peak RSS {got['rss_mib']:.0f} MiB", flush=True)
+            for path in register.iterdir():
+                path.unlink()
+    from cplaw import RuleBase
+    rules = RuleBase.load()
+    profiles = corpus(max(args.one_at_a_time))
+    for engine, n in zip(("bottomup", "pydatalog"), args.one_at_a_time):
+        start = time.perf_counter()
+        for profile in profiles[:n]:
+            rules.assess(profile, AS_OF, engine=engine, missing=False)
+        seconds = time.perf_counter() - start
+        print(f"{engine:>9} one at a time {n:>6,}: {seconds:7.1f} s ({1000 * seconds / n:.1f} ms each)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
