@@ -3,7 +3,8 @@
 Checks: duplicate ids; unknown predicate, type or enum value; arity and type mismatches; unsafe variables
 (in the head, a negation or a comparison but bound by no positive literal); negation through recursion;
 a rule without a citation; a citation of an undeclared article; a named argument that is unknown, given
-twice or missing, and a reading referred to but never declared, or declared twice (cplaw.resolve).
+twice or missing, and a reading referred to but never declared, or declared again in other words
+(cplaw.resolve).
 """
 
 from __future__ import annotations
