@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import errors
+from . import errors, ir
 from .api import Assessment, parse_as_of
 from .engines import session_class
 from .errors import CplawError, ProfileError, ProfileIssue
@@ -56,6 +56,7 @@ class DetachedAssessment(Assessment):
     without the engine session."""
 
     rules_fired: frozenset[str] = frozenset()
+    provisions: frozenset[ir.Provision] = frozenset()  # provision values of its derived facts
 
     def explain(self, query: Any) -> Any:
         raise CplawError(f"{self.profile.source} was assessed in a worker process (jobs > 1); "
@@ -203,13 +204,20 @@ def _work(item: BatchItem, as_of: Any, options: tuple[str, ...], how: How) -> tu
         return "profile-error", ([(i.path, i.message) for i in err.issues], err.source)
     except CplawError as err:
         return "error", (type(err).__name__, str(err))
-    return "ok", (result.data, result.profile, frozenset(result.session.rules_that_fired()))
+    return "ok", (result.data, result.profile, frozenset(result.session.rules_that_fired()),
+                  derived_provisions(result.session))
+
+
+def derived_provisions(session: Any) -> frozenset[ir.Provision]:
+    """The provisions that stand as values in a session's derived facts (a sanction's, a reference resolved)."""
+    return frozenset(v for rows in session.everything().values() for _, args in rows for v in args
+                     if isinstance(v, ir.Provision))
 
 
 def _result(outcome: tuple[str, Any]) -> Assessment | CplawError:
     kind, value = outcome
     if kind == "ok":
-        return DetachedAssessment(value[0], value[1], None, value[2])  # type: ignore[arg-type]
+        return DetachedAssessment(value[0], value[1], None, value[2], value[3])  # type: ignore[arg-type]
     if kind == "profile-error":
         issues, source = value
         return ProfileError([ProfileIssue(path, message) for path, message in issues], source)

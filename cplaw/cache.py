@@ -37,7 +37,7 @@ KEEP = 8  # cache files kept (several checkouts or versions may share one folder
 
 # The compiler's own sources: a change to any of them changes what a rule file compiles to.
 COMPILER_MODULES = ("builtins.py", "cache.py", "checks.py", "compiler.py", "facts_mapping.py", "ir.py",
-                    "parser.py", "periods.py", "tables.py")
+                    "parser.py", "periods.py", "resolve.py", "tables.py")
 
 
 class CacheError(Exception):

@@ -2,14 +2,18 @@
 
 Checks: duplicate ids; unknown predicate, type or enum value; arity and type mismatches; unsafe variables
 (in the head, a negation or a comparison but bound by no positive literal); negation through recursion;
-a rule without a citation; a citation of an undeclared article.
+a rule without a citation; a citation of an undeclared article; a named argument that is unknown, given
+twice or missing, and a reading referred to but never declared, or declared again in other words
+(cplaw.resolve).
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import networkx as nx
 
-from . import ir
+from . import ir, resolve
 from .builtins import ADD_PERIOD, BUILTINS
 from .errors import Diagnostic
 
@@ -31,6 +35,7 @@ class Checker:
         self.rules: dict[str, ir.Rule] = {}
         self.enum_of_value: dict[str, set[str]] = {}
         self.refs_by_instrument: dict[str, list[ir.ArticleRef]] = {}
+        self.unresolved: set[tuple[str, int]] = set()  # (rule id, clause index) whose names are wrong
 
     def error(self, pos: ir.Pos, message: str, code: str) -> None:
         lines = self.sources.get(pos.file, [])
@@ -51,13 +56,6 @@ class Checker:
                 self._unique(self.predicates, p.name, p, "predicate")
             for r in f.rules:
                 self._unique(self.rules, r.id, r, "rule id")
-        readings: dict[str, tuple[str, ir.Rule]] = {}
-        for rule in self.rules.values():
-            for reading in rule.readings:
-                first = readings.setdefault(reading.name, (reading.text, rule))
-                if first[0] != reading.text:
-                    self.error(rule.pos, f"reading {reading.name} is worded differently in rule {first[1].id}: "
-                               "one name, one reading", "duplicate")
         for e in self.enums.values():
             for v in e.values:
                 self.enum_of_value.setdefault(v, set()).add(e.name)
@@ -75,6 +73,21 @@ class Checker:
         else:
             table[key] = value
 
+    # ── what is written by name ─────────────────────────────────────────────
+    def resolve_names(self) -> None:
+        """Readings referred to by name get their declared words; named arguments go to their positions.
+        A clause whose names are wrong is kept as written and not checked further."""
+        declared = resolve.declared_readings(list(self.rules.values()), self.error)
+        for rule_id, rule in self.rules.items():
+            rule = resolve.rule_readings(rule, declared, self.error)
+            clauses = []
+            for index, clause in enumerate(rule.clauses):
+                resolved = resolve.named_clause(clause, self.predicates, self.error)
+                if resolved is None:
+                    self.unresolved.add((rule_id, index))
+                clauses.append(resolved or clause)
+            self.rules[rule_id] = dataclasses.replace(rule, clauses=tuple(clauses))
+
     # ── rules ───────────────────────────────────────────────────────────────
     def check_rules(self) -> None:
         for rule in self.rules.values():
@@ -86,8 +99,9 @@ class Checker:
                                "unknown-article")
                 elif ref.key not in self.articles:
                     self.error(ref.pos, f"rule {rule.id} cites {ref}, which is not declared", "unknown-article")
-            for clause in rule.clauses:
-                self.check_clause(rule, clause)
+            for index, clause in enumerate(rule.clauses):
+                if (rule.id, index) not in self.unresolved:
+                    self.check_clause(rule, clause)
 
     def check_clause(self, rule: ir.Rule, clause: ir.Clause) -> None:
         types: dict[str, str] = {}
@@ -274,16 +288,22 @@ class Checker:
                 continue
             for clause in rule.clauses:
                 head = clause.head
-                # penalty(…) and sanction(…) both give the measure as their sixth argument
-                if head.predicate in ("penalty", "sanction") and len(head.args) > 5 \
-                        and isinstance(head.args[5], ir.Const) and head.args[5].value == "fine":
+                measure = self._field(head, "measure") if head.predicate in ("penalty", "sanction") else None
+                if isinstance(measure, ir.Const) and measure.value == "fine":
                     self.error(head.pos, f"rule {rule.id}: a provincial text ({inst.id}) cannot create a fine; "
                                "map the breach to the statute's penalty article (punishable_under) instead, "
                                "or mark the instrument `sets_fines` if it is a local regulation that sets them",
                                "provincial-fine")
 
+    def _field(self, atom: ir.Atom, keyword: str) -> ir.Term | None:
+        """An atom's argument for a declared field (None when the predicate or field is not declared)."""
+        pred = self.predicates.get(atom.predicate)
+        fields = [p.keyword for p in pred.params] if pred else []
+        return atom.args[fields.index(keyword)] if keyword in fields and len(atom.args) == len(fields) else None
+
     def run(self) -> list[Diagnostic]:
         self.declare()
+        self.resolve_names()
         self.check_rules()
         self.check_stratification()
         self.check_options()

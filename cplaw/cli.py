@@ -336,16 +336,16 @@ def _assess_batch(rules: RuleBase, args: argparse.Namespace, items: Any = None) 
 
 def _reach(rules: RuleBase, args: argparse.Namespace) -> int:
     """`coverage --article` / `--by`: what the scenarios' derivations reach."""
-    from .coverage import article_reach, fired, reach, render_article, render_reach
+    from .coverage import article_reach, reach, reached, render_article, render_reach
     if args.article:
         from .scenarios import parse_article
         parse_article(args.article, rules.program)  # a bad article fails before the scenarios run
-    runs = fired(rules, pathlib.Path(args.scenarios), progress=True, jobs=args.jobs)
+    runs, values = reached(rules, pathlib.Path(args.scenarios), progress=True, jobs=args.jobs)
     if args.article:
-        found = article_reach(rules, runs, args.article)
+        found = article_reach(rules, runs, args.article, values)
         print(json.dumps(found, ensure_ascii=False, indent=2) if args.format == "json" else render_article(found))
         return 0
-    view = reach(rules, runs)
+    view = reach(rules, runs, values)
     print(json.dumps(view, ensure_ascii=False, indent=2) if args.format == "json" else render_reach(view, args.by))
     return 0
 

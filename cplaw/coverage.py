@@ -11,8 +11,9 @@ from typing import Any
 
 import yaml
 
+from . import ir
 from .api import RuleBase
-from .batch import BatchItem, DetachedAssessment, with_progress
+from .batch import BatchItem, DetachedAssessment, derived_provisions, with_progress
 from .errors import CplawError
 from .scenarios import discover, load, parse_article
 
@@ -33,6 +34,13 @@ def fired(rules: RuleBase, scenarios: pathlib.Path, progress: bool = False,
           jobs: int = 1) -> dict[str, frozenset[str]]:
     """Scenario name → the rules that fired in its derivation (files read by cplaw.scenarios; a scenario
     that expects an error is not assessed)."""
+    return reached(rules, scenarios, progress, jobs)[0]
+
+
+def reached(rules: RuleBase, scenarios: pathlib.Path, progress: bool = False, jobs: int = 1
+            ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[ir.Provision]]]:
+    """Scenario name → the rules that fired in its derivation, and scenario name → the provisions its
+    derived facts hold as values (a sanction's provision, a reference resolved)."""
     items = []
     for path in discover([scenarios], allow_empty=True):
         scenario = load(path, rules)
@@ -41,12 +49,14 @@ def fired(rules: RuleBase, scenarios: pathlib.Path, progress: bool = False,
                                    missing=False))
     results = rules.assess_many(items, jobs=jobs)
     found: dict[str, frozenset[str]] = {}
+    values: dict[str, frozenset[ir.Provision]] = {}
     for name, result in with_progress(results, len(items), "scenarios") if progress else results:
         if isinstance(result, Exception):
             raise CplawError(f"scenario {name}: {result}")
-        found[name] = frozenset(result.rules_fired if isinstance(result, DetachedAssessment)
-                                else result.session.rules_that_fired())
-    return found
+        detached = isinstance(result, DetachedAssessment)
+        found[name] = frozenset(result.rules_fired if detached else result.session.rules_that_fired())
+        values[name] = result.provisions if detached else derived_provisions(result.session)
+    return found, values
 
 
 def by_instrument(rules: RuleBase, runs: dict[str, frozenset[str]]) -> dict[str, list[str]]:
@@ -58,9 +68,12 @@ def by_instrument(rules: RuleBase, runs: dict[str, frozenset[str]]) -> dict[str,
     return found
 
 
-def reach(rules: RuleBase, runs: dict[str, frozenset[str]]) -> dict[str, Any]:
+def reach(rules: RuleBase, runs: dict[str, frozenset[str]],
+          values: dict[str, frozenset[ir.Provision]] | None = None) -> dict[str, Any]:
     """What the scenarios' derivations reach: each article a rule cites, each reading and each rule, with the
-    scenarios in which it was reached (a rule that fired; the articles and readings of such a rule)."""
+    scenarios in which it was reached (a rule that fired; the articles and readings of such a rule); and each
+    provision a derived fact of a scenario holds as a value (``values``), the article rows it falls within
+    (or its own row) marking that scenario, with the provision under ``values``."""
     program = rules.program
     by_rule: dict[str, list[str]] = {rule_id: [] for rule_id in sorted(program.rules)}
     for name, ids in runs.items():
@@ -68,8 +81,10 @@ def reach(rules: RuleBase, runs: dict[str, frozenset[str]]) -> dict[str, Any]:
             by_rule[rule_id].append(name)
     articles: dict[str, dict[str, Any]] = {}
     readings: dict[str, dict[str, Any]] = {}
+    cited: dict[str, ir.ArticleRef] = {}
     for rule_id, names in by_rule.items():
         rule = program.rules[rule_id]
+        cited.update((str(ref), ref) for ref in rule.cites)
         rows = [articles.setdefault(str(ref), {"article": str(ref), "rules": [], "scenarios": set()})
                 for ref in rule.cites]
         rows += [readings.setdefault(r.name, {"reading": r.name, "rules": [], "scenarios": set()})
@@ -77,6 +92,13 @@ def reach(rules: RuleBase, runs: dict[str, frozenset[str]]) -> dict[str, Any]:
         for row in rows:
             row["rules"].append(rule_id)
             row["scenarios"].update(names)
+    for name, provisions in (values or {}).items():
+        for provision in provisions:
+            rows = [articles[key] for key, ref in cited.items() if _overlap(provision, ref)] \
+                or [articles.setdefault(str(provision), {"article": str(provision), "rules": [], "scenarios": set()})]
+            for row in rows:
+                row["scenarios"].add(name)
+                row.setdefault("values", set()).add(str(provision))
     view: dict[str, list[dict[str, Any]]] = {
         "articles": sorted(articles.values(), key=lambda r: r["article"]),
         "readings": sorted(readings.values(), key=lambda r: r["reading"]),
@@ -84,20 +106,37 @@ def reach(rules: RuleBase, runs: dict[str, frozenset[str]]) -> dict[str, Any]:
                   for rule_id, names in by_rule.items()]}
     for row in view["articles"] + view["readings"]:
         row["scenarios"] = sorted(row["scenarios"])
+        if "values" in row:
+            row["values"] = sorted(row["values"])
     totals = {key: {"reached": sum(1 for r in rows if r["scenarios"]), "total": len(rows)}
               for key, rows in view.items()}
     return {"scenarios": len(runs), "totals": totals, **view}
 
 
-def article_reach(rules: RuleBase, runs: dict[str, frozenset[str]], article: str) -> dict[str, Any]:
+def article_reach(rules: RuleBase, runs: dict[str, frozenset[str]], article: str,
+                  values: dict[str, frozenset[ir.Provision]] | None = None) -> dict[str, Any]:
     """The scenarios whose derivations reach an article (its paragraph or item, where given), each with the
-    rules that fired there citing it."""
+    rules that fired there citing it and the provisions within it that its derived facts hold as values
+    (a sanction under the article reaches it even where no rule citing it fired)."""
     provision = parse_article(article, rules.program)
     citing = {rule_id for rule_id, rule in rules.program.rules.items()
               if any(provision.covers(ref) for ref in rule.cites)}
-    return {"article": str(provision), "rules": sorted(citing),
-            "scenarios": [{"scenario": name, "rules": sorted(citing & ids)} for name, ids in runs.items()
-                          if citing & ids]}
+    scenarios = []
+    for name, ids in runs.items():
+        held = sorted(str(v) for v in (values or {}).get(name, ()) if _overlap(v, provision))
+        if citing & ids or held:
+            scenarios.append({"scenario": name, "rules": sorted(citing & ids), "values": held})
+    return {"article": str(provision), "rules": sorted(citing), "scenarios": scenarios}
+
+
+def _overlap(a: ir.Provision | ir.ArticleRef, b: ir.Provision | ir.ArticleRef) -> bool:
+    """True when two provisions share some text: the same article, and paragraph and item equal where both
+    give them (art. 39 and art. 39 para. 1 overlap; paras. 1 and 2 do not)."""
+    def agree(x: int | None, y: int | None) -> bool:
+        return x is None or y is None or x == y
+
+    return (a.instrument, a.article) == (b.instrument, b.article) and agree(a.paragraph, b.paragraph) \
+        and agree(a.item, b.item)
 
 
 def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None, progress: bool = False,
@@ -106,7 +145,8 @@ def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None, progress: b
     inventory; and the entries that are neither encoded nor explained."""
     program = rules.program
     by_entry = {i.inventory: i for i in program.instruments.values() if i.inventory}
-    fired_in = fired(rules, scenarios, progress, jobs) if scenarios is not None and scenarios.is_dir() else {}
+    fired_in, values = reached(rules, scenarios, progress, jobs) if scenarios is not None and scenarios.is_dir() \
+        else ({}, {})
     runs = by_instrument(rules, fired_in)
     rows = []
     for entry in inventory():
@@ -126,7 +166,7 @@ def coverage(rules: RuleBase, scenarios: pathlib.Path | None = None, progress: b
     untested = [r["id"] for r in rows if r["encoded_by"] and not r["hortatory"] and r["rules"]
                 and scenarios is not None and not r["exercised_by"]]
     return {"inventory": rows, "outside_inventory": outside, "unencoded_without_reason": missing,
-            "operative_without_scenario": untested, "reach": reach(rules, fired_in)}
+            "operative_without_scenario": untested, "reach": reach(rules, fired_in, values)}
 
 
 def render(report: dict[str, Any]) -> str:
@@ -172,7 +212,9 @@ def render_reach(view: dict[str, Any], by: str | None = None) -> str:
 
 
 def render_article(found: dict[str, Any]) -> str:
-    """The scenarios that reach one article, each with the rules that fired there citing it."""
+    """The scenarios that reach one article, each with the rules that fired there citing it and the
+    provisions within it its derived facts hold."""
     head = f"{found['article']}: cited by {len(found['rules'])} rules ({', '.join(found['rules']) or 'none'}); " \
            f"reached in {len(found['scenarios'])} scenarios"
-    return "\n".join([head] + [f"  {s['scenario']}  ({', '.join(s['rules'])})" for s in found["scenarios"]])
+    return "\n".join([head] + [f"  {s['scenario']}  ({', '.join(s['rules'] + [f'value {v}' for v in s['values']])})"
+                               for s in found["scenarios"]])

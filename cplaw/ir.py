@@ -100,6 +100,9 @@ class Atom:
     args: tuple[Term, ...]
     negated: bool = False
     pos: Pos = field(default=NOWHERE, compare=False)
+    # As written with named arguments: each argument's field name and where it stands (None: a variable alone,
+    # which names its own field). The checks resolve names to positions; compiled atoms have none.
+    names: tuple[tuple[str, Pos] | None, ...] | None = field(default=None, compare=False, repr=False)
 
     def vars(self) -> list[Var]:
         return [a for a in self.args if isinstance(a, Var)]
@@ -224,6 +227,16 @@ class Param:
     name: str
     type: str
 
+    @property
+    def keyword(self) -> str:
+        """The name a named argument gives it: the declared name in snake_case (FineMin → fine_min)."""
+        return field_name(self.name)
+
+
+def field_name(name: str) -> str:
+    """A variable-style name in snake_case: FineMin → fine_min, Duty → duty."""
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
 
 @dataclass(frozen=True)
 class Predicate:
@@ -248,10 +261,12 @@ class Enum:
 
 @dataclass(frozen=True)
 class Reading:
-    """A named interpretation the rule base takes where a text is ambiguous."""
+    """A named interpretation the rule base takes where a text is ambiguous: declared once with its words
+    (``reading NAME "…"``), referred to by name elsewhere (``reading NAME``; the checks fill in the words)."""
 
     name: str
-    text: str
+    text: str | None
+    pos: Pos = field(default=NOWHERE, compare=False)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,15 @@ def _date(token: Token) -> _dt.date:
         raise _SemanticError(f"{token} is not a calendar date", token) from None
 
 
+@dataclasses.dataclass(frozen=True)
+class _Named:
+    """A named argument as parsed (``fine_min: 50000``), before the atom gathers its arguments."""
+
+    name: str
+    pos: ir.Pos
+    value: ir.Term
+
+
 class _ToIR(Transformer):
     """Turns the parse tree of one file into IR objects (items are returned in file order)."""
 
@@ -107,15 +116,23 @@ class _ToIR(Transformer):
         name, *args = items
         return ir.Call(str(name), tuple(a for a in args if a is not None), self._pos(meta))
 
+    def named(self, items):
+        name, value = items
+        return _Named(str(name), self._pos(name), value)
+
     @v_args(meta=True)
     def atom(self, meta, items):
-        name, *args = items
-        return ir.Atom(str(name), tuple(a for a in args if a is not None), pos=self._pos(meta))
+        name, *args = (a for a in items if a is not None)
+        names = None
+        if any(isinstance(a, _Named) for a in args):
+            names = tuple((a.name, a.pos) if isinstance(a, _Named) else None for a in args)
+            args = [a.value if isinstance(a, _Named) else a for a in args]
+        return ir.Atom(str(name), tuple(args), pos=self._pos(meta), names=names)
 
     @v_args(meta=True)
     def negation(self, meta, items):
         atom: ir.Atom = items[0]
-        return ir.Atom(atom.predicate, atom.args, negated=True, pos=self._pos(meta))
+        return dataclasses.replace(atom, negated=True, pos=self._pos(meta))
 
     @v_args(meta=True)
     def comparison(self, meta, items):
@@ -168,7 +185,8 @@ class _ToIR(Transformer):
         return ("applies_always", True)
 
     def reading(self, items):
-        return ("reading", ir.Reading(str(items[0]), _unquote(items[1])))
+        name, words = items
+        return ("reading", ir.Reading(str(name), _unquote(words) if words is not None else None, self._pos(name)))
 
     @v_args(meta=True)
     def rule(self, meta, items):

@@ -90,5 +90,7 @@ def read_query(text: str, program: ir.Program) -> ir.Atom:
         atom = parse_query(f"{predicate}({', '.join(args)})")
     except LarkError:
         raise CplawError(f"cannot read the query {text!r}: write an atom such as mandatory(toxic)") from None
+    if atom.names is not None:
+        raise CplawError(f"cannot read the query {text!r}: a query gives its arguments in order, not by name")
     padding = tuple(ir.Var(f"_{i}", anonymous=True) for i in range(pred.arity - len(atom.args)))
     return ir.Atom(atom.predicate, atom.args + padding)

@@ -55,6 +55,7 @@ class Scenario:
     options: tuple[str, ...] = ()
     expect: dict[str, Any] | None = None
     expect_error: str | None = None
+    document: dict[str, Any] | None = None  # the profile as written, for other interfaces (JSON, HTTP)
 
 
 @dataclass
@@ -152,7 +153,7 @@ def load(path: str | pathlib.Path, rules: RuleBase | None = None) -> Scenario:
     if issues:
         raise ScenarioError(_sorted(issues), source)
     return Scenario(path, f"{path.parent.name}/{path.stem}", doc["as_of"], profile, tuple(doc.get("options", ())),
-                    _floats(doc.get("expect")), doc.get("expect_error"))
+                    _floats(doc.get("expect")), doc.get("expect_error"), doc["profile"])
 
 
 def _schema_issues(doc: Any) -> list[ProfileIssue]:

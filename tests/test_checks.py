@@ -69,8 +69,14 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
     "duplicate-rule": [("duplicate", 16, 1, "duplicate rule id bad.duplicate-rule (first declared at ")],
     "duplicate-article": [("duplicate", 11, 1, "duplicate article XX-BAD-DUPLICATE-ARTICLE art. 1 "
                                                "(first declared at ")],
-    "reading-conflict": [("duplicate", 17, 1, "reading bad-reading-conflict is worded differently in rule "
-                                              "bad.reading-conflict.one: one name, one reading")],
+    "reading-conflict": [("duplicate", 19, 11, "reading bad-reading-conflict is declared already in other "
+                                               "words, in rule bad.reading-conflict.one (")],
+    "reading-undeclared": [("unknown-reading", 14, 11, "refers to reading bad-no-such-reading, which no rule "
+                                                       "declares")],
+    "named-unknown": [("named-argument", 14, 50, "listed has no field grounds (fields: ref, day, ground)")],
+    "named-twice": [("named-argument", 14, 45, "listed: field ref is given twice")],
+    "named-missing": [("named-argument", 14, 23, "listed lacks day: with named arguments every field is given")],
+    "named-unnamed": [("named-argument", 14, 50, "listed: toxic has no name; among named arguments give each")],
     "input-head": [("input-head", 14, 3, "province is an input predicate: no rule may conclude it")],
     "bad-date": [("syntax", 14, 46, "2009-02-30 is not a calendar date")],
     "unknown-provision": [("unknown-article", 15, 20, "is not a declared article"),
@@ -114,7 +120,7 @@ def test_every_check_is_covered():
     assert codes == {"syntax", "unknown-predicate", "arity", "type", "unsafe", "stratification",
                      "no-citation", "unknown-article", "duplicate", "input-head", "unknown-type",
                      "unknown-function", "structure", "unknown-option", "provincial-fine",
-                     "hortatory"}
+                     "hortatory", "unknown-reading", "named-argument"}
 
 
 @pytest.mark.parametrize("stem", sorted(EXPECTED))
@@ -315,6 +321,71 @@ def test_nothing_is_compiled_or_evaluated_when_a_check_fails(monkeypatch):
     compile_files(VOCABULARY + files_at(GOOD))  # the spy does see a good rule base compiled
     assert sorted(set(calls)) == sorted(["good.mandatory", "good.start-audit", "good.fulfilled-by",
                                          "good.toxic", "good.general.exceeds", "good.general.no-list"])
+
+
+# ── what is written by name ─────────────────────────────────────────────────
+NAMED = """instrument XX-NAMED {
+  title "测试文件"
+  jurisdiction CN
+  in_force 2010-01-01 .. open
+  source "tests/rules_bad/README" lines 1..1
+  status unofficial
+}
+
+article 1 at 1..1 "测试条文。"
+
+rule named.declares
+  cites art 1
+  reading named-reading "The words, once."
+  mandatory(toxic) :- listed(ref: Ref, ground: toxic, day: Day).
+
+rule named.refers
+  cites art 1
+  reading named-reading
+  mandatory(toxic) :- listed(Ref, Day, toxic).
+"""
+
+
+def test_named_arguments_compile_to_the_positional_atom():
+    """Named arguments in any order (a variable alone naming its own field) give the very atom, in the
+    declared order, that the positional form gives: engines, caches and impact cannot tell them apart."""
+    program = compile_files(VOCABULARY + [("named.cplaw", NAMED)])
+    [named], [positional] = (program.rules[r].clauses for r in ("named.declares", "named.refers"))
+    assert named.body == positional.body
+    assert [str(a) for a in named.body[0].args] == ["Ref", "Day", "toxic"]
+    assert named.body[0].names is None
+
+
+def test_a_reading_referred_to_by_name_carries_its_declared_words():
+    program = compile_files(VOCABULARY + [("named.cplaw", NAMED)])
+    assert [(r.name, r.text) for r in program.rules["named.refers"].readings] == [("named-reading",
+                                                                                   "The words, once.")]
+
+
+def test_named_penalty_reads_its_fields_by_name():
+    """The provincial-fine check finds the measure by its field name, wherever it is written."""
+    text = bad_file("provincial-fine").read_text(encoding="utf-8").replace(
+        'penalty(XX-BAD-PROVINCIAL-FINE art 1, D, S, R, W, fine, "某机关", 0, 30000, none, shall)',
+        'penalty(provision: XX-BAD-PROVINCIAL-FINE art 1, duty: D, source: S, round: R, when: W,\n'
+        '          measure: fine, fine_min: 0, fine_max: 30000, condition: none, discretion: shall,\n'
+        '          authority: "某机关")')
+    with pytest.raises(RuleError) as info:
+        compile_files(VOCABULARY + [("named-fine.cplaw", text)])
+    assert [d.code for d in info.value.diagnostics] == ["provincial-fine"]
+
+
+def test_packaged_rules_declare_each_reading_once_and_name_penalty_fields():
+    """Each reading's words stand in one rule (the others refer to it by name), and every penalty or
+    sanction a rule concludes names its eleven fields rather than lining them up by position."""
+    declared: dict[str, list[str]] = {}
+    positional = []
+    for path, text in packaged_rule_files():
+        declared_here = re.findall(r'^\s*reading ([a-z0-9._-]+) "', text, re.M)
+        for name in declared_here:
+            declared.setdefault(name, []).append(path)
+        positional += [f"{path}: {m}" for m in re.findall(r"^\s*(?:penalty|sanction)\((?![a-z_]+:).*", text, re.M)]
+    assert {name: paths for name, paths in declared.items() if len(paths) > 1} == {}
+    assert positional == []
 
 
 # ── the good rule base ──────────────────────────────────────────────────────

@@ -13,10 +13,10 @@ import pathlib
 
 import networkx as nx
 import pytest
-import yaml
 
-from cplaw import CplawError, RuleBase
+from cplaw import CplawError, RuleBase, scenarios
 from cplaw.engines import ENGINES
+from cplaw.scenarios import Scenario
 
 SCENARIOS = sorted(pathlib.Path(__file__).parent.glob("scenarios/**/[0-9]*.yaml"))
 WHY = ("mandatory", "due", "violation", "sanction")
@@ -29,17 +29,16 @@ def rules() -> RuleBase:
     return RuleBase.load()
 
 
-def _scenario(path: pathlib.Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def _scenario(path: pathlib.Path) -> Scenario:
+    return scenarios.load(path)
 
 
-def _assess_all(rules: RuleBase, scenario: dict, options=None):
+def _assess_all(rules: RuleBase, scenario: Scenario, options=None):
     """The scenario's assessment on each engine, or None where the as-of date is out of the law's range."""
-    if "expect_error" in scenario:
+    if scenario.expect_error is not None:
         return None
-    chosen = scenario.get("options", ()) if options is None else options
-    return {engine: rules.assess(scenario["profile"], str(scenario["as_of"]), chosen, engine=engine)
-            for engine in ENGINES}
+    chosen = scenario.options if options is None else options
+    return {engine: rules.assess(scenario.profile, scenario.as_of, chosen, engine=engine) for engine in ENGINES}
 
 
 def canonical(graph: nx.DiGraph) -> str:

@@ -84,8 +84,8 @@ def test_period_edit_names_the_conclusions_and_their_cause(before, tmp_path, cap
 def test_fine_edit_unreached_by_the_corpus(before, tmp_path, capsys) -> None:
     # 2012 Law art. 39's fine (5万–50万) raised to 60万: scenario 05 is assessed in 2005, under the 2002 Law, so
     # no conclusion changes and the edited rule is reached by no profile.
-    after = _edited(before, tmp_path, "cn/cppl-2012.cplaw", "50000, 500000, refuses_to_correct",
-                    "50000, 600000, refuses_to_correct")
+    after = _edited(before, tmp_path, "cn/cppl-2012.cplaw", "fine_max: 500000, condition: refuses_to_correct",
+                    "fine_max: 600000, condition: refuses_to_correct")
     code, out, _ = _impact(capsys, "--before", str(before), "--after", str(after), "--corpus", str(SCENARIO))
     assert code == 0
     assert "rule law2012.art39 edited (clauses)" in out
@@ -97,8 +97,8 @@ def test_fine_edit_reaches_a_2012_scenario(before, tmp_path, capsys) -> None:
     # BJ-04: a 双有 enterprise that never started its audit, as of 2012-09-28, under the 2012 Law: art. 39's fine
     # for not auditing; raised from 50万 to 60万, its fine_max changes and nothing else.
     scenario = ROOT / "tests/scenarios/provinces/bj/04-bj-toxic-never-starts-2012.yaml"
-    after = _edited(before, tmp_path, "cn/cppl-2012.cplaw", "50000, 500000, refuses_to_correct",
-                    "50000, 600000, refuses_to_correct")
+    after = _edited(before, tmp_path, "cn/cppl-2012.cplaw", "fine_max: 500000, condition: refuses_to_correct",
+                    "fine_max: 600000, condition: refuses_to_correct")
     code, out, _ = _impact(capsys, "--before", str(before), "--after", str(after), "--corpus", str(scenario),
                            "--format", "json")
     doc = json.loads(out)

@@ -25,7 +25,7 @@ def test_article_words_then_the_rule_beneath(capsys, fmt) -> None:
     article = out.index("CN-CPPL-2012 art. 39 para. 1")
     words = out.index(ART39, article)
     rule = out.index("law2012.art39<" if fmt == "html" else "rule `law2012.art39`", words)
-    source = out.index("50000, 500000, refuses_to_correct", rule)  # the rule's own source text
+    source = out.index("fine_max: 500000, condition: refuses_to_correct", rule)  # the rule's own source text
     assert source < out.index("CN-CPPL-2012 art. 40", source)
     assert "never-audited-is-not-done" in out  # its readings
 

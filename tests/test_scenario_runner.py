@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 import yaml
 
-from cplaw import RuleBase
+from cplaw import RuleBase, ir
 from cplaw.cli import main
 from cplaw.scenarios import discover
 
@@ -98,6 +98,20 @@ def test_json_format(folder, capsys) -> None:
     assert (problem["expected"]["status"], problem["got"]["status"]) == ("met", "late")
 
 
+def test_json_report_fits_its_public_schema(folder, capsys) -> None:
+    """A run with a pass, a failure (explained) and an error, and the schema catching a report that lies."""
+    schema = json.loads((HERE.parent / "facts" / "schema" / "test-report.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    _variant(folder, "22-unreadable.yaml", "as_of: 2008-06-30", "as_of: 30.6.2008")
+    code, out, _ = _run(capsys, str(folder), "--format", "json", "--explain")
+    doc = json.loads(out)
+    assert code == 1 and sorted(r["outcome"] for r in doc["results"]) == ["error", "failed", "passed", "passed"]
+    assert list(validator.iter_errors(doc)) == []
+    [failed] = [r for r in doc["results"] if r["outcome"] == "failed"]
+    del failed["problems"]
+    assert not validator.is_valid(doc)  # a failure must say what differs
+
+
 @pytest.mark.parametrize(("old", "new", "path", "message"), [
     ("status: late, done: 2008-04-10", "sattus: late, done: 2008-04-10", "expect.obligations[2].sattus",
      'unknown field "sattus"'),
@@ -177,6 +191,21 @@ def test_coverage_by_article(folder, capsys) -> None:
     assert "reached in 0 scenarios" in capsys.readouterr().out
     assert main(["coverage", "--scenarios", str(folder), "--article", "CN-IM-2004 art 99"]) == 1
     assert "declares no article 99" in capsys.readouterr().err
+
+
+def test_a_provision_held_by_a_derived_fact_counts_in_article_reach(capsys) -> None:
+    """BJ-04 (a 双有 enterprise that never started, as of 2012-09-28): its sanction's provision is the 2012 Law's
+    art. 39, a value of its derived facts; a scenario reaching no article's rule but holding the provision
+    still reaches every cited paragraph of that article, and not another article."""
+    from cplaw.coverage import reach
+    bj04 = HERE / "scenarios" / "provinces" / "bj" / "04-bj-toxic-never-starts-2012.yaml"
+    assert main(["coverage", "--scenarios", str(bj04), "--article", "CN-CPPL-2012 art 39", "--format", "json"]) == 0
+    [found] = json.loads(capsys.readouterr().out)["scenarios"]
+    assert "CN-CPPL-2012 art. 39" in found["values"]
+    view = reach(RuleBase.load(), {"x": frozenset()}, {"x": frozenset({ir.Provision("CN-CPPL-2012", "39")})})
+    rows = {r["article"]: r for r in view["articles"] if r["scenarios"]}
+    assert set(rows) == {"CN-CPPL-2012 art. 39 para. 1"}
+    assert rows["CN-CPPL-2012 art. 39 para. 1"]["values"] == ["CN-CPPL-2012 art. 39"]
 
 
 def test_coverage_reach_views(folder, capsys) -> None:

@@ -11,21 +11,22 @@ import pathlib
 import re
 
 import pytest
-import yaml
 
 pytest.importorskip("fastapi")
 from starlette.testclient import TestClient  # noqa: E402
 
+from cplaw import scenarios  # noqa: E402
 from cplaw.cli import main  # noqa: E402
 from cplaw.limits import MAX_FILE_BYTES  # noqa: E402
+from cplaw.scenarios import Scenario  # noqa: E402
 from cplaw.web import service  # noqa: E402
 from cplaw.web.app import create_app  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 EXAMPLES = HERE.parent / "facts" / "examples"
 DONGGUAN = EXAMPLES / "dongguan-dyeing.yaml"
-SCENARIOS = [p for p in sorted(HERE.glob("scenarios/**/[0-9]*.yaml"))
-             if "expect_error" not in yaml.safe_load(p.read_text(encoding="utf-8"))]
+SCENARIOS = [s for s in map(scenarios.load, sorted(HERE.glob("scenarios/**/[0-9]*.yaml")))
+             if s.expect_error is None]
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +48,15 @@ def shanxi() -> dict:
 
 # ── the API answers the CLI's contracts ───────────────────────────────────────────────────────────────
 def _scenario_params():
-    return [pytest.param(p, id=p.stem, marks=() if i % 50 == 0 else pytest.mark.slow) for i, p in enumerate(SCENARIOS)]
+    return [pytest.param(s, id=s.path.stem, marks=() if i % 50 == 0 else pytest.mark.slow)
+            for i, s in enumerate(SCENARIOS)]
 
 
-@pytest.mark.parametrize("path", _scenario_params())
-def test_api_assess_equals_cli_assess_json(path: pathlib.Path, client, capsys, tmp_path) -> None:
-    scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("scenario", _scenario_params())
+def test_api_assess_equals_cli_assess_json(scenario: Scenario, client, capsys, tmp_path) -> None:
     profile = tmp_path / "profile.json"
-    profile.write_text(json.dumps(scenario["profile"], ensure_ascii=False, default=str), encoding="utf-8")
-    as_of, options = str(scenario["as_of"]), scenario.get("options", [])
+    profile.write_text(json.dumps(scenario.document, ensure_ascii=False, default=str), encoding="utf-8")
+    as_of, options = scenario.as_of, list(scenario.options)
     expected = cli_json(capsys, "assess", str(profile), "--as-of", as_of, "--format", "json",
                         *[arg for o in options for arg in ("--option", o)])
     answer = client.post("/api/assess", params={"as_of": as_of, "option": options}, content=profile.read_bytes())

@@ -16,11 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-import yaml
 
 pytest.importorskip("fastapi")
 import uvicorn  # noqa: E402
 
+from cplaw import scenarios  # noqa: E402
 from cplaw.web.app import create_app  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
@@ -33,11 +33,11 @@ def _requests() -> list[tuple[str, dict[str, Any], bytes]]:
     paths = [p for p in sorted(HERE.glob("scenarios/**/[0-9]*.yaml"))]
     asked: list[tuple[str, dict[str, Any], bytes]] = []
     for i, path in enumerate(paths[::12]):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if "expect_error" in doc:
+        scenario = scenarios.load(path)
+        if scenario.expect_error is not None:
             continue
-        body = json.dumps(doc["profile"], ensure_ascii=False, default=str).encode("utf-8")
-        params: dict[str, Any] = {"as_of": str(doc["as_of"]), "option": doc.get("options", [])}
+        body = json.dumps(scenario.document, ensure_ascii=False, default=str).encode("utf-8")
+        params: dict[str, Any] = {"as_of": scenario.as_of, "option": list(scenario.options)}
         asked.append(("/api/assess", {**params, "engine": "pydatalog" if i % 4 == 0 else "bottomup"}, body))
         if i % 3 == 0:
             asked.append(("/api/why-not", {**params, "query": "mandatory(energy)", "engine": "pydatalog" if i % 2 else "bottomup"}, body))
