@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from ..labels import label, rule_text
-from .cite import authority_text, cite_text, fine_text, program, provision_text, title_text
+from .cite import authority_text, cite_text, measure_act, program, provision_text, title_text
 
 # The conclusions an answer reports (cplaw.assessment/1) and the predicates a user asks about; any other
 # derived predicate is a helper step of the rules.
@@ -87,9 +87,8 @@ def fact_sentence(predicate: str, args: list[str], lang: str, fallback: str = ""
 def _penalty_words(raw: dict[str, str], values: dict[str, str], lang: str) -> dict[str, str]:
     """A sanction's measure as the memo words it (a fine by its range) and the condition it waits on."""
     number = {k: int(Decimal(raw[k])) if raw[k] not in ("null", "_") else None for k in ("FineMin", "FineMax")}
-    fine = fine_text(number["FineMin"], number["FineMax"], lang) if raw["Measure"] == "fine" else ""
     condition = raw.get("Condition")
-    return {"Penalty": fine or values["Measure"],
+    return {"Penalty": measure_act(raw["Measure"], number["FineMin"], number["FineMax"], lang),
             "If": label("phrases", "sanction_condition", lang, cond=values["Condition"])
             if condition not in (None, "none", "_") else ""}
 

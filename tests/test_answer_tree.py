@@ -33,7 +33,7 @@ def test_the_answer_names_each_sanction_once_with_its_condition_and_fine() -> No
     tops = [line for line in zh.splitlines() if line.startswith("- ")]
     assert len(tops) == len(set(tops)) == 2
     en = to_text(graph, "en").splitlines()[0]
-    assert "a fine of 50,000 to 500,000 yuan if it refuses to correct" in en and en.count("order to correct") == 1
+    assert "a fine of 50,000 to 500,000 yuan if it refuses to correct" in en and en.count("order the enterprise to correct within a time limit") == 1
 
 
 def _quoted_articles(text: str) -> list[str]:
