@@ -68,6 +68,13 @@ def _name(entry: dict[str, Any], lang: str) -> str:
     return " ".join(str(v) for v in key.values() if v is not None)
 
 
+def _input_value(field: str, value: Any, lang: str) -> str:
+    """A profile value in words where it is an enum value (large → 大型; an event's type), else as given."""
+    enum = "event_type" if field == "type" else field
+    words = label("enums", f"{enum}.{value}", lang)
+    return str(value) if words == f"{enum}.{value}" else words
+
+
 def _path_words(path: str, lang: str) -> str:
     """A profile field path in words, the path after it (第2条事件记录的日期（events[1].date）); a path of another
     shape as it is."""
@@ -91,14 +98,15 @@ def _changes(doc: dict[str, Any], lang: str) -> list[str]:
     for change in variant["changes"]:
         if change["op"] == "add_event":
             event = change["value"]
-            extra = "".join(_p("cmp_event_field", lang, key=k, value=v) for k, v in event.items()
-                            if k not in ("type", "date"))
+            extra = "".join(_p("cmp_event_field", lang, field=label("web", f"field.{k}", lang).lower(),
+                                value=_input_value(k, v, lang)) for k, v in event.items() if k not in ("type", "date"))
             out.append(_p("cmp_add_event", lang, event=_e("event_type", event["type"], lang), date=event["date"],
                           extra=extra))
         elif change["op"] == "drop":
             out.append(_p("cmp_drop", lang, what=_path_words(change["path"], lang)))
         else:
-            out.append(_p("cmp_set", lang, what=_path_words(change["path"], lang), value=change["value"]))
+            out.append(_p("cmp_set", lang, what=_path_words(change["path"], lang),
+                          value=_input_value(change["path"].rpartition(".")[2], change["value"], lang)))
     if variant["as_of"] != base["as_of"]:
         out.append(_p("cmp_as_of", lang, new=variant["as_of"], old=base["as_of"]))
     if variant["options"] != base["options"]:

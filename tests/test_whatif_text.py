@@ -49,3 +49,12 @@ def test_an_added_event_and_a_change_of_nothing_are_named_in_words(capsys) -> No
     assert "履行状态由 逾期未履行 变为 已按期履行；履行日为 2010-02-20（原无）" in out  # a date that was none
     out = _out(capsys, ["what-if", DONGGUAN, "--as-of", "2010-04-01", "--lang", "zh", "--set", "enterprise.size=medium"])
     assert "上述变更后，企业概况与原概况相同。\n各项结论均无变化。" in out
+
+
+def test_changed_paths_and_enum_values_read_in_words(capsys) -> None:
+    out = _out(capsys, ["what-if", DONGGUAN, "--as-of", "2010-04-01", "--lang", "zh", "--set", "enterprise.size=large",
+                        "--add-event", "listed@2010-01-05,ground=toxic"])
+    assert "假设变更：将企业规模（enterprise.size）改为 大型；增加记录：2010-01-05 列入强制性清洁生产审核名单（列入依据：" \
+           "使用有毒有害原料进行生产或者在生产中排放有毒有害物质（双有））" in out
+    out = _out(capsys, ["what-if", DONGGUAN, "--as-of", "2010-04-01", "--lang", "en", "--drop", "emissions[0]"])
+    assert "Changed: emission record 1 (emissions[0]) dropped" in out
