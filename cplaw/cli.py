@@ -76,7 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     law.add_argument("--format", choices=["text", "json"], default="text")
     _lang_arguments(law)
 
-    sub.add_parser("options", help="the alternative readings --option can choose")
+    options = sub.add_parser("options", help="the alternative readings --option can choose")
+    options.add_argument("--lang", choices=["en", "zh"], default=None,
+                         help="language of the answer (default: zh where the locale is Chinese, else en)")
+    options.add_argument("--format", choices=["text", "json"], default="text",
+                         help="json: each reading's name and its English words (as /api/options)")
 
     cover = sub.add_parser("coverage", help="every inventory entry: what encodes it, which scenarios exercise it")
     cover.add_argument("--scenarios", default="tests/scenarios",
@@ -291,8 +295,9 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2) if args.format == "json" else render(report))
         return 1 if report["unencoded_without_reason"] else 0
     if args.command == "options":
-        for name, text in sorted(rules.options().items()):
-            print(f"{name}\n  {text}")
+        from .explain.options import options_text
+        print(json.dumps(rules.options(), ensure_ascii=False, indent=2) if args.format == "json"
+              else options_text(rules.program, args.lang or default_lang()))
         return 0
     if args.command == "what-if":
         return _what_if(rules, args)

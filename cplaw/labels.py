@@ -33,10 +33,11 @@ def label(section: str, key: str, lang: str, **values: Any) -> str:
 @lru_cache(maxsize=1)
 def rule_texts() -> dict[str, dict[str, dict[str, str]]]:
     """facts/rule_texts.yaml: each rule note's wording by language, keyed by its English text (the rule files'
-    language); each named reading's, keyed by its name."""
+    language); each named reading's, keyed by its name; each instrument header's note, keyed by the instrument."""
     text = resources.files("cplaw.facts").joinpath("rule_texts.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text) or {}
-    return {"note": {n["en"]: n for n in data.get("notes") or []}, "reading": dict(data.get("readings") or {})}
+    return {"note": {n["en"]: n for n in data.get("notes") or []}, "reading": dict(data.get("readings") or {}),
+            "instrument": dict(data.get("instruments") or {})}
 
 
 def rule_text(text: str, lang: str, reading: str | None = None) -> str:
@@ -45,3 +46,9 @@ def rule_text(text: str, lang: str, reading: str | None = None) -> str:
     stays as written, so a gap shows (and tests/test_labels.py fails)."""
     entry = rule_texts()["reading" if reading else "note"].get(reading or text) or {}
     return entry.get(lang, text)
+
+
+def instrument_note(instrument: str, lang: str) -> str:
+    """The note of ``instrument``'s header (how its text is dated, sourced and verified) in ``lang``; "" where the
+    header has none. Every header note has its wording here in each language (tests/test_labels.py)."""
+    return (rule_texts()["instrument"].get(instrument) or {}).get(lang, "")

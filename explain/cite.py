@@ -137,3 +137,10 @@ def fine_text(fine_min: int | None, fine_max: int | None, lang: str) -> str:
     if not fine_min:
         return label("phrases", "fine_upto", lang, max=money_text(fine_max, lang))
     return label("phrases", "fine_range", lang, min=money_text(fine_min, lang), max=money_text(fine_max, lang))
+
+
+def measure_act(measure: str, fine_min: int | None, fine_max: int | None, lang: str) -> str:
+    """What the authority does, as the verb phrase a sentence needs after "may"/"shall" (责令限期改正 / order the
+    enterprise to correct within a time limit); a fine by its range (处十万元以下罚款 / impose a fine of up to …)."""
+    fine = fine_text(fine_min, fine_max, lang) if measure == "fine" else ""
+    return label("phrases", "fine_act", lang, fine=fine) if fine else label("phrases", f"measure_act.{measure}", lang)

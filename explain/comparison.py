@@ -4,6 +4,7 @@ facts/labels.yaml (``phrases.cmp_*``, ``phrases.cmp_field``), the conclusions fr
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..labels import label
@@ -67,20 +68,45 @@ def _name(entry: dict[str, Any], lang: str) -> str:
     return " ".join(str(v) for v in key.values() if v is not None)
 
 
+def _input_value(field: str, value: Any, lang: str) -> str:
+    """A profile value in words where it is an enum value (large → 大型; an event's type), else as given."""
+    enum = "event_type" if field == "type" else field
+    words = label("enums", f"{enum}.{value}", lang)
+    return str(value) if words == f"{enum}.{value}" else words
+
+
+def _path_words(path: str, lang: str) -> str:
+    """A profile field path in words, the path after it (第2条事件记录的日期（events[1].date）); a path of another
+    shape as it is."""
+    record = re.fullmatch(r"(emissions|totals|energy|substances|events)\[(\d+)\](?:\.(\w+))?", path)
+    own = re.fullmatch(r"enterprise\.(\w+)", path)
+    if record:
+        name, index, field = record.groups()
+        words = _p(f"cmp_record.{name}", lang, n=int(index) + 1)
+        if field:
+            words = _p("cmp_field_of", lang, field=label("web", f"field.{field}", lang).lower(), of=words)
+    elif own:
+        words = _p("cmp_enterprise_field", lang, field=label("web", f"field.{own.group(1)}", lang).lower())
+    else:
+        return path
+    return _p("cmp_path", lang, words=words, path=path)
+
+
 def _changes(doc: dict[str, Any], lang: str) -> list[str]:
     base, variant = doc["base"], doc["variant"]
     out = []
     for change in variant["changes"]:
         if change["op"] == "add_event":
             event = change["value"]
-            extra = "".join(_p("cmp_event_field", lang, key=k, value=v) for k, v in event.items()
-                            if k not in ("type", "date"))
+            extra = "".join(_p("cmp_event_field", lang, field=label("web", f"field.{k}", lang).lower(),
+                                value=_input_value(k, v, lang)) for k, v in event.items() if k not in ("type", "date"))
             out.append(_p("cmp_add_event", lang, event=_e("event_type", event["type"], lang), date=event["date"],
                           extra=extra))
         elif change["op"] == "drop":
-            out.append(_p("cmp_drop", lang, path=change["path"]))
+            out.append(_p("cmp_drop", lang, what=_path_words(change["path"], lang)))
         else:
-            out.append(_p("cmp_set", lang, path=change["path"], value=change["value"]))
+            out.append(_p("cmp_set", lang, what=_path_words(change["path"], lang),
+                          value=_input_value(change["path"].rpartition(".")[2], change["value"], lang)))
     if variant["as_of"] != base["as_of"]:
         out.append(_p("cmp_as_of", lang, new=variant["as_of"], old=base["as_of"]))
     if variant["options"] != base["options"]:
@@ -89,10 +115,15 @@ def _changes(doc: dict[str, Any], lang: str) -> list[str]:
     return out
 
 
+def _diff(field: str, old: Any, new: Any, lang: str) -> str:
+    """One field's change: old → new; a value that appears (原无) or goes."""
+    key = "cmp_diff_new" if old is None else "cmp_diff_gone" if new is None else "cmp_diff"
+    return _p(key, lang, field=_p(f"cmp_field.{field}", lang), old=_value(field, old, lang), new=_value(field, new, lang))
+
+
 def _entry(name: str, entry: dict[str, Any], lang: str) -> list[str]:
     if name == "changed":
-        diffs = [_p("cmp_diff", lang, field=_p(f"cmp_field.{f}", lang), old=_value(f, entry["old"].get(f), lang),
-                    new=_value(f, entry["new"].get(f), lang)) for f in _SHOWN if f in entry["old"]]
+        diffs = [_diff(f, entry["old"].get(f), entry["new"].get(f), lang) for f in _SHOWN if f in entry["old"]]
         line = _p("cmp_changed_line", lang, name=_name(entry, lang), diffs=_p("list_sep", lang).join(diffs))
     else:
         line = item_line(entry["section"], {**entry["value"], **entry["key"]}, lang)

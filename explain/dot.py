@@ -11,8 +11,7 @@ import unicodedata
 import networkx as nx
 
 from ..labels import label
-from .cite import cite_text
-from .tree import Reason, answer, build
+from .tree import Reason, answer, build, shown_cites
 
 FONT = "Noto Sans CJK SC,WenQuanYi Micro Hei,sans-serif"
 WIDTH = 36  # columns per line; a CJK character takes two
@@ -20,12 +19,15 @@ SHAPES = {"conclusion": "box", "input": "folder", "period": "cds", "failed": "oc
           "holds": "box", "route": "note", "in_force": "component", "absent": "box", "comparison": "plain"}
 
 
+_NO_LINE_START = set("，。、；：！？）》〕」』”’")  # Chinese line-breaking: these close the line, never open one
+
+
 def wrap(text: str, width: int = WIDTH) -> list[str]:
     """Lines of at most ``width`` columns, breaking between words in English and anywhere in Chinese."""
     lines, line, cols = [], "", 0
     for token in _tokens(text):
         w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in token)
-        if cols + w > width and line.strip():
+        if cols + w > width and line.strip() and token not in _NO_LINE_START:
             lines.append(line.rstrip())
             line, cols = token.lstrip(), w
         else:
@@ -56,10 +58,13 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def node_label(item: Reason, lang: str) -> str:
+def node_label(item: Reason, lang: str, quoted: set[tuple]) -> str:
+    """The reason's sentence, then each article it cites that no node before it quoted: its reference (unless the
+    sentence names it already) and its words, as text and HTML quote them."""
     lines = wrap(item.text)
-    for cite in item.cites[:2]:
-        lines += wrap(cite_text(cite, lang))
+    for ref, words in shown_cites(item, item.cites + item.general_cites, lang, quoted):
+        quote = label("phrases", "cite_words", lang, text=words) if words else ""
+        lines += wrap(f"{ref}{quote}" if ref else quote.lstrip(":： "))
     return "\\l".join(_escape(line) for line in lines) + "\\l"
 
 
@@ -72,13 +77,14 @@ def to_dot(graph: nx.DiGraph, lang: str = "en", detail: str = "brief") -> str:
            f'  node [fontname="{FONT}", fontsize=10, style=rounded, margin="0.12,0.06"];',
            f'  edge [fontname="{FONT}", arrowsize=0.6];']
     ids: dict[int, str] = {}
+    quoted: set[tuple] = set()  # an article is quoted once in the graph
 
     def emit(item: Reason) -> str:
         key = id(item)
         if key not in ids:
             ids[key] = f"n{len(ids)}"
             shape = SHAPES.get(item.kind, "box")
-            out.append(f'  {ids[key]} [shape={shape}, label="{node_label(item, lang)}"];')
+            out.append(f'  {ids[key]} [shape={shape}, label="{node_label(item, lang, quoted)}"];')
             for child in item.children:
                 out.append(f"  {ids[key]} -> {emit(child)};")
         return ids[key]

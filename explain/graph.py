@@ -84,7 +84,7 @@ def _expr_text(expr: ir.Expr, binding: dict[str, Any]) -> str:
     return f"{_expr_text(expr.left, binding)} {expr.op} {_expr_text(expr.right, binding)}"
 
 
-MAX_WHY_NOT_DEPTH = 4  # how many conclusions deep a why-not follows a failing condition
+MAX_WHY_NOT_DEPTH = 6  # how many conclusions deep a why-not follows a failing condition
 
 
 class Explainer:

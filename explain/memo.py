@@ -11,8 +11,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..labels import label, rule_text
-from .cite import authority_text, chinese_number, cite_text, fine_text, program, provision_text, title_text
+from ..labels import instrument_note, label, rule_text
+from .cite import (
+    authority_text,
+    chinese_number,
+    cite_text,
+    fine_text,
+    measure_act,
+    program,
+    provision_text,
+    title_text,
+)
 from .tree import fact_sentence
 
 
@@ -216,7 +225,7 @@ def _sanction(s: dict[str, Any], lang: str) -> str:
         condition += _p("condition_met_no", lang)
     return _p("sanction_line", lang, duty=_duty(s, lang), authority=authority_text(s["authority"], lang),
               discretion=_e("discretion", "may" if s.get("discretionary") else "shall", lang),
-              condition=condition, measure=_measure(s, lang), fine=_fine(s, lang),
+              condition=condition, act=measure_act(s["measure"], s["fine_min"], s["fine_max"], lang),
               provision=provision_text(s["provision"], _titles(), lang),
               law=_e("law_time", s["governing"], lang),
               barred=_p("sanction_barred", lang) if s.get("time_barred") else "") + _arrangement(s, lang)
@@ -225,7 +234,8 @@ def _sanction(s: dict[str, Any], lang: str) -> str:
 def _note(n: dict[str, Any], lang: str) -> str:
     if n["kind"] in ("source_status", "unofficial_source") and n.get("status") and not n.get("duty"):
         n = {**n, "text": _p("source_note", lang, title=_instrument(n["instrument"], lang),
-                             grade=_e("source_status", n["status"], lang))}
+                             grade=_e("source_status", n["status"], lang),
+                             why=instrument_note(n["instrument"], lang))}
     elif n["kind"] == "end_unknown" and n.get("instrument"):
         inst = program().instruments.get(n["instrument"])
         n = {**n, "text": _p("end_unknown_note", lang, title=_instrument(n["instrument"], lang),

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from ..labels import label, rule_text
-from .cite import authority_text, cite_text, fine_text, program, provision_text, title_text
+from .cite import authority_text, cite_text, measure_act, program, provision_text, title_text
 
 # The conclusions an answer reports (cplaw.assessment/1) and the predicates a user asks about; any other
 # derived predicate is a helper step of the rules.
@@ -87,9 +87,8 @@ def fact_sentence(predicate: str, args: list[str], lang: str, fallback: str = ""
 def _penalty_words(raw: dict[str, str], values: dict[str, str], lang: str) -> dict[str, str]:
     """A sanction's measure as the memo words it (a fine by its range) and the condition it waits on."""
     number = {k: int(Decimal(raw[k])) if raw[k] not in ("null", "_") else None for k in ("FineMin", "FineMax")}
-    fine = fine_text(number["FineMin"], number["FineMax"], lang) if raw["Measure"] == "fine" else ""
     condition = raw.get("Condition")
-    return {"Penalty": fine or values["Measure"],
+    return {"Penalty": measure_act(raw["Measure"], number["FineMin"], number["FineMax"], lang),
             "If": label("phrases", "sanction_condition", lang, cond=values["Condition"])
             if condition not in (None, "none", "_") else ""}
 
@@ -185,15 +184,19 @@ def query_sentence(query: str, lang: str) -> str:
     return fact_sentence(match.group(2), ["_" if a[:1].isupper() else a for a in args], lang)
 
 
-def failed_sentence(text: str, lang: str) -> str:
-    """A failing condition (``not is_done(start_audit, 2009-03-15)``) in words where it is an atom."""
+_FAILED = {"atom": "failed_atom", "negated": "failed_negated", "comparison": "failed_comparison"}
+
+
+def failed_sentence(text: str, lang: str, keys: dict[str, str] = _FAILED) -> str:
+    """A failing condition (``not is_done(start_audit, 2009-03-15)``) in words where it is an atom, worded by the
+    phrase ``keys`` names for its kind (a missing fact, a blocking one, a comparison)."""
     match = _ATOM.match(text)
     if not match or match.group(2) not in program().predicates:
-        return label("phrases", "failed_comparison", lang, text=comparison_sentence(text, lang))
+        return label("phrases", keys["comparison"], lang, text=comparison_sentence(text, lang))
     args = [a.strip() for a in match.group(3).split(",")] if match.group(3) else []
     args = ["_" if a[:1].isupper() else a for a in args]  # an unbound variable: any value
     fact = fact_sentence(match.group(2), args, lang)
-    return label("phrases", "failed_negated" if match.group(1) else "failed_atom", lang, fact=fact)
+    return label("phrases", keys["negated" if match.group(1) else "atom"], lang, fact=fact)
 
 
 def successors(graph: nx.DiGraph, node: str) -> list[str]:
@@ -301,13 +304,30 @@ def answer(graph: nx.DiGraph, trees: list[Reason], lang: str) -> str:
         elif not routes:
             reason = label("phrases", "why_not_no_rule", lang)
         else:
-            reason = label("phrases", "why_not_routes" if len(routes) > 1 else "why_not_route", lang, n=len(routes))
+            reason = label("phrases", "why_not_routes" if len(routes) > 1 else "why_not_route", lang, n=len(routes),
+                           first=first_missing(graph, root.node, lang))
         shown = fact_sentence(root_data["predicate"], root_data["args"], lang) if root_data else query
         return label("phrases", "why_not_answer", lang, query=shown, reason=reason)
     if not trees:
         return label("phrases", "why_none", lang, query=query_sentence(query, lang))
     return label("phrases", "why_answer", lang,
                  fact=label("phrases", "list_sep", lang).join(t.text for t in trees))
+
+
+def first_missing(graph: nx.DiGraph, node: str, lang: str, seen: frozenset[str] = frozenset()) -> str:
+    """What the first route (as listed) lacks first: its first failing condition, followed down through the
+    conclusions that could not be derived to the first condition that fails outright."""
+    data = graph.nodes[node]
+    deeper = f"not:{data.get('text')}"  # a conclusion past the depth limit, explained where reached sooner
+    if data["kind"] == "failed" and deeper in graph and deeper not in seen:
+        return first_missing(graph, deeper, lang, seen | {deeper})
+    if data["kind"] == "failed":
+        return failed_sentence(data["text"], lang, {kind: f"why_not_first.{kind}" for kind in _FAILED})
+    below = [child for child in successors(graph, node) if graph.nodes[child]["kind"] in ("rule", "failed", "not_derived")]
+    if not below:
+        return label("phrases", "why_not_first.leaf", lang, fact=fact_sentence(data["predicate"], data["args"], lang)) \
+            if data["kind"] == "not_derived" else ""
+    return first_missing(graph, below[0], lang, seen)
 
 
 def cite_key(cite: dict[str, Any]) -> tuple:

@@ -33,7 +33,7 @@ def test_the_answer_names_each_sanction_once_with_its_condition_and_fine() -> No
     tops = [line for line in zh.splitlines() if line.startswith("- ")]
     assert len(tops) == len(set(tops)) == 2
     en = to_text(graph, "en").splitlines()[0]
-    assert "a fine of 50,000 to 500,000 yuan if it refuses to correct" in en and en.count("order to correct") == 1
+    assert "a fine of 50,000 to 500,000 yuan if it refuses to correct" in en and en.count("order the enterprise to correct within a time limit") == 1
 
 
 def _quoted_articles(text: str) -> list[str]:
@@ -50,3 +50,26 @@ def test_each_article_is_quoted_once_and_comparisons_read_as_words_in_full_detai
             assert not re.search(r" (<=|>=|!=|<|>) ", text), detail
     full = to_text(assessment.explain("mandatory"), "zh", "full")
     assert "“剧毒”不是“放射性”" in full and "《中华人民共和国清洁生产促进法》于 2012-09-28 有效" in full
+
+
+def test_why_not_says_first_what_fails_and_follows_a_route_six_conclusions_deep() -> None:
+    # V-55: the list of 2012-07-20 gave two months to start, due 2012-09-20 (a Thursday); the audit started on
+    # 2012-09-14, so no breach of the start duty, hence no sanction. Under APL art. 37 the sanction route runs
+    # sanction ← law of the day ← decision day ← decision ← breach ← status late ← done after due: seven levels.
+    graph = _assess("versions/55-publish-late-time-barred.yaml").why_not("sanction(start_audit)")
+    zh, en = to_text(graph, "zh"), to_text(graph, "en")
+    assert zh.splitlines()[0].endswith("第一条途径首先不满足条件“2012-09-14晚于2012-09-20”（见下）。")
+    assert "the first route fails, first, the condition “2012-09-14 is after 2012-09-20” (below)." in en
+    deepest = [line for line in zh.splitlines() if line.startswith(" " * 12 + "- ")]
+    assert any(line.endswith("首个不满足的条件：2012-09-14晚于2012-09-20") for line in deepest)
+
+
+def test_a_why_not_whose_first_route_meets_a_conclusion_no_rule_gives_says_so() -> None:
+    # Dongguan (双超 and 双有, 2010): IM art. 27 maps only the report duty (art. 16) to Law art. 40; the late start
+    # of the audit is not that duty, so no rule concludes it and the first sanction route ends there.
+    data = yaml.safe_load((pathlib.Path(__file__).parent.parent / "facts" / "examples" / "dongguan-dyeing.yaml")
+                          .read_text(encoding="utf-8"))
+    graph = RuleBase.load().assess(data, "2010-04-01").why_not("sanction(start_audit)")
+    assert "第一条途径首先不满足：报送审核报告的义务（开展清洁生产审核）（无规则可推出）（见下）。" in to_text(graph, "zh")
+    assert "needs, first, “duty to report (start the cleaner-production audit)”, which no rule concludes here" \
+        in to_text(graph, "en")

@@ -197,6 +197,16 @@ def test_dot_wraps_and_names_an_installed_font(assessment) -> None:
     assert len(parts) > len(labels) and max(map(len, parts)) <= 40
 
 
+def test_dot_quotes_each_article_once_and_opens_no_line_with_closing_punctuation(assessment) -> None:
+    # Six routes of this why-not pass through IM art. 27 (→ Law art. 40/41): its words stand once in the graph, as
+    # in the text, and so do those of APL art. 37 (the law of the act's day), cited under every sanction route.
+    graph = assessment.why_not("sanction(start_audit)")
+    dot, text = to_dot(graph, "zh"), to_text(graph, "zh")
+    for words in ("对违反第十条规定的企业", "实施行政处罚，适用违法行为"):
+        assert text.count(words) == 1 and dot.replace("\\l", "").count(words) == 1, words
+    assert not re.search(r"\\l[，。、；：）》〕”]", dot)
+
+
 def test_chinese_font_resolves() -> None:
     """The DOT/SVG font exists: fontconfig resolves it to a CJK face (not a fallback that draws tofu)."""
     import shutil

@@ -8,6 +8,7 @@ import re
 import yaml
 
 from cplaw import RuleBase
+from cplaw.errors import CplawError
 from cplaw.explain.memo import memo_text
 from cplaw.labels import LANGS, label, rule_texts, vocabulary
 
@@ -27,6 +28,13 @@ def _entries(node, path=""):
     elif isinstance(node, dict):
         for key, child in node.items():
             yield from _entries(child, f"{path}.{key}" if path else key)
+
+
+def test_every_measure_reads_as_an_act_of_the_authority_in_both_languages() -> None:
+    measures = RuleBase.load().program.enums["measure"].values
+    missing = [f"{m} ({lang})" for m in measures for lang in LANGS
+               if label("phrases", f"measure_act.{m}", lang) == f"measure_act.{m}"]
+    assert missing == []
 
 
 def test_every_phrase_has_both_languages_and_the_same_placeholders() -> None:
@@ -65,6 +73,22 @@ def test_every_reading_has_its_chinese_and_nothing_is_left_over() -> None:
     assert all(entry.get("zh") for entry in table.values())
 
 
+def test_every_instrument_note_has_its_chinese_and_nothing_is_left_over() -> None:
+    notes = {inst.id: inst.note for inst in RuleBase.load().program.instruments.values() if inst.note}
+    table = rule_texts()["instrument"]
+    assert sorted(set(notes) ^ set(table)) == []
+    assert [i for i in notes if table[i]["en"] != notes[i]] == []  # the Chinese follows the rule file's English
+    assert [i for i, entry in table.items() if not _CJK.search(entry.get("zh", ""))] == []
+
+
+def test_a_memo_source_note_says_in_chinese_how_the_text_was_sourced() -> None:
+    # 民法典 (CN-CC-2020) is corroborated: "Wording from one public copy …; not checked against the gazette."
+    zh = _scenario_memo("72-time-barred-and-not-barred.yaml", "zh")
+    assert "〔文本来源〕《中华人民共和国民法典》的引文所据文本：经多方印证、未核对官方文本。文字取自一份公开文本" in zh
+    assert "not checked against the gazette" in _scenario_memo("72-time-barred-and-not-barred.yaml", "en")
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 # A run of three or more Latin-letter words: English prose, not an instrument id, a field path or an option name.
 _ENGLISH = re.compile(r"[A-Za-z][a-z'’]+(?:[ ,;:()]+[A-Za-z][a-z'’]+){2,}")
 
@@ -79,6 +103,26 @@ def test_no_chinese_memo_of_any_scenario_holds_english_prose_readings_included()
         assessment = rules.assess(data["profile"], str(data["as_of"]), data.get("options", []))
         memo = memo_text(assessment.data, "zh", detail="full")  # every reading taken, in words
         offenders += [f"{path.name}: {m.group()}" for m in _ENGLISH.finditer(memo)]
+    assert offenders == []
+
+
+def test_no_chinese_explanation_of_any_scenario_holds_english_prose() -> None:
+    """Why and why-not of each scenario's conclusions (the answer tree, its routes and article texts), in zh."""
+    from cplaw.explain.render import to_text
+    rules = RuleBase.load()
+    offenders = []
+    for path in sorted((ROOT / "tests" / "scenarios").rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "profile" not in data or "expect_error" in data:
+            continue
+        assessment = rules.assess(data["profile"], str(data["as_of"]), data.get("options", []))
+        for query in ("mandatory", "violation", "sanction", "time_barred"):
+            for ask in (assessment.explain, assessment.why_not):
+                try:
+                    text = to_text(ask(query), "zh", "full")
+                except CplawError:  # nothing of the kind to explain
+                    continue
+                offenders += [f"{path.name} {query}: {m.group()}" for m in _ENGLISH.finditer(text)]
     assert offenders == []
 
 
@@ -116,3 +160,15 @@ def test_a_memo_over_two_rounds_names_the_round_of_each_breach_and_of_what_is_ti
     assert "（2023-02-13名单）" in zh[5] and "（2024-08-12名单）" in zh[5]
     assert zh[7].startswith("  5. 时效：在当地主要媒体上公布主要污染物排放情况（2023-02-13名单）：") and "2024-08-12" not in zh[7]
     assert "list of 2023-02-13" in memo_text(doc, "en")
+
+
+def test_cplaw_options_in_chinese_names_each_reading_its_instrument_and_its_words(capsys) -> None:
+    from cplaw.cli import main
+    assert main(["options", "--lang", "zh"]) == 0
+    zh = capsys.readouterr().out
+    # ZJ3's annex: 总分大于80分通过; the option reads it as 80分以上 (80 included).
+    assert "zj-80-passes（《浙江省清洁生产审核暂行办法》）\n  选项：《浙江省清洁生产审核暂行办法》所称“大于80分”" in zh
+    assert [m.group() for m in _ENGLISH.finditer(zh)] == []
+    assert len(RuleBase.load().options()) == zh.count("\n  选项：")
+    assert main(["options", "--lang", "en"]) == 0
+    assert "zj-80-passes (浙江省清洁生产审核暂行办法)\n  Option: " in capsys.readouterr().out
