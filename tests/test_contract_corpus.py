@@ -33,3 +33,34 @@ def test_every_scenario_assessment_validates(rules: RuleBase) -> None:
             problems[scenario.name] = messages
     assert checked > 200  # the corpus, not an empty folder
     assert not problems, f"{len(problems)} assessments break the schema, e.g. {next(iter(problems.items()))}"
+
+
+def test_every_scenario_explanation_validates(rules: RuleBase) -> None:
+    """And so does every explanation (cplaw.explanation/1): for each scenario, why or why not it is mandatory
+    on each ground (why where the ground holds, why-not where it does not), through the JSON writer the CLI and
+    the HTTP API use."""
+    import json
+
+    import jsonschema
+
+    from cplaw.explain.json_doc import to_json_data
+    schema = json.loads((SCENARIOS.parent.parent / "facts" / "schema" / "explanation.schema.json").read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    problems: dict[str, str] = {}
+    kinds: set[str] = set()
+    for path in discover([SCENARIOS]):
+        scenario = load(path, rules)
+        if scenario.expect_error:
+            continue
+        assessment = rules.assess(scenario.profile, scenario.as_of, scenario.options, missing=False)
+        for ground in ("double_exceed", "toxic", "energy", "provincial"):
+            query = f"mandatory({ground})"
+            graph = assessment.explain(query)
+            if not graph.graph.get("roots"):  # the ground does not hold: why not
+                graph = assessment.why_not(query)
+            doc = to_json_data(graph)
+            kinds.add(doc["kind"])
+            if error := next(iter(validator.iter_errors(doc)), None):
+                problems[f"{scenario.name} {query}"] = f"{list(error.absolute_path)}: {error.message}"
+    assert kinds == {"why", "why_not"}  # both kinds of document were checked
+    assert not problems, f"{len(problems)} explanations break the schema, e.g. {next(iter(problems.items()))}"
