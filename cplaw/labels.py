@@ -11,11 +11,18 @@ import yaml
 LANGS = ("zh", "en")
 
 
+def _yaml_data(name: str) -> dict[str, Any]:
+    """A YAML file of cplaw/facts, parsed once per change of its text: the parse is kept as JSON in the rule-base
+    cache (cplaw/cache.py), since the pure-Python YAML parser costs a third of a second per process here."""
+    from .cache import cached
+    text = resources.files("cplaw.facts").joinpath(name).read_text(encoding="utf-8")
+    return cached([(f"<facts/{name}>", text)], lambda: yaml.safe_load(text) or {})
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Any]:
     """The whole vocabulary, loaded once."""
-    text = resources.files("cplaw.facts").joinpath("labels.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    return _yaml_data("labels.yaml")
 
 
 def label(section: str, key: str, lang: str, **values: Any) -> str:
@@ -34,8 +41,7 @@ def label(section: str, key: str, lang: str, **values: Any) -> str:
 def rule_texts() -> dict[str, dict[str, dict[str, str]]]:
     """facts/rule_texts.yaml: each rule note's wording by language, keyed by its English text (the rule files'
     language); each named reading's, keyed by its name; each instrument header's note, keyed by the instrument."""
-    text = resources.files("cplaw.facts").joinpath("rule_texts.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
+    data = _yaml_data("rule_texts.yaml")
     return {"note": {n["en"]: n for n in data.get("notes") or []}, "reading": dict(data.get("readings") or {}),
             "instrument": dict(data.get("instruments") or {})}
 
