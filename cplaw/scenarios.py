@@ -9,6 +9,7 @@ the assessment's items on the keys it gives. This module is the one reader of th
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import pathlib
 import re
 import time
@@ -56,6 +57,11 @@ class Scenario:
     expect: dict[str, Any] | None = None
     expect_error: str | None = None
     document: dict[str, Any] | None = None  # the profile as written, for other interfaces (JSON, HTTP)
+
+    def profile_json(self) -> str:
+        """The profile as JSON text, for the JSON and HTTP interfaces: numbers stay numbers (the reader's
+        Decimals written as JSON numbers, not strings) and dates are ISO strings."""
+        return json.dumps(self.document, ensure_ascii=False, default=_json_value)
 
 
 @dataclass
@@ -221,6 +227,16 @@ def _rule_base_issues(doc: dict[str, Any], rules: RuleBase) -> list[ProfileIssue
             if isinstance(item.get("provision"), str) and (problem := _article_problem(item["provision"], program)):
                 issues.append(ProfileIssue(f"{where}.provision", problem))
     return issues
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON value for what ``json`` cannot write itself: a Decimal as its float (exact for the decimals a
+    profile holds: float repr round-trips up to 15 significant digits), a date as its ISO text."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a profile value")
 
 
 def _floats(value: Any) -> Any:

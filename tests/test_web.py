@@ -55,7 +55,7 @@ def _scenario_params():
 @pytest.mark.parametrize("scenario", _scenario_params())
 def test_api_assess_equals_cli_assess_json(scenario: Scenario, client, capsys, tmp_path) -> None:
     profile = tmp_path / "profile.json"
-    profile.write_text(json.dumps(scenario.document, ensure_ascii=False, default=str), encoding="utf-8")
+    profile.write_text(scenario.profile_json(), encoding="utf-8")
     as_of, options = scenario.as_of, list(scenario.options)
     expected = cli_json(capsys, "assess", str(profile), "--as-of", as_of, "--format", "json",
                         *[arg for o in options for arg in ("--option", o)])

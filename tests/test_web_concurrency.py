@@ -36,7 +36,7 @@ def _requests() -> list[tuple[str, dict[str, Any], bytes]]:
         scenario = scenarios.load(path)
         if scenario.expect_error is not None:
             continue
-        body = json.dumps(scenario.document, ensure_ascii=False, default=str).encode("utf-8")
+        body = scenario.profile_json().encode("utf-8")
         params: dict[str, Any] = {"as_of": scenario.as_of, "option": list(scenario.options)}
         asked.append(("/api/assess", {**params, "engine": "pydatalog" if i % 4 == 0 else "bottomup"}, body))
         if i % 3 == 0:
