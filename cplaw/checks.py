@@ -341,3 +341,21 @@ def _assignment_target(cmp: ir.Comparison, bound: set[str]) -> ir.Var | None:
                 and all(v.name in bound for v in ir.expr_vars(other)):
             return target
     return None
+
+
+def dependency_strata(clauses: list[ir.CompiledClause]) -> list[list[str]]:
+    """The derived predicates grouped into strata and put in evaluation order: the strongly connected components
+    of the predicate dependency graph (body → head), topologically sorted; components without clauses (input
+    predicates) left out. Computed once when the rule base is compiled and kept with it, so that evaluating
+    never needs networkx."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(c.head.predicate for c in clauses)
+    for clause in clauses:
+        for lit in clause.body:
+            if isinstance(lit, ir.Atom):
+                graph.add_edge(lit.predicate, clause.head.predicate)
+    heads = {c.head.predicate for c in clauses}
+    components = nx.condensation(graph)
+    return [sorted(members) for node in nx.topological_sort(components)
+            if heads & (members := components.nodes[node]["members"])]
+

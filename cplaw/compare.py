@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
+from .binding import value_text
 from .errors import CplawError, ProfileError, ProfileIssue
-from .explain.graph import value_text
 from .profile import _parse, profile_schema
 
 FORMAT = "cplaw.comparison/1"

@@ -57,7 +57,10 @@ def files_at(path: str | Path) -> list[tuple[str, str]]:
 
 def compile_files(files: list[tuple[str, str]]) -> ir.Program:
     """Parse, check and compile. Raises RuleError listing every problem found."""
-    from .checks import Checker  # the parser and the checks (lark, networkx) load only to compile
+    from .checks import (  # the parser and the checks (lark, networkx) load only to compile
+        Checker,
+        dependency_strata,
+    )
     from .parser import parse_text, source_lines
     parsed: list[ir.RuleFile] = []
     diagnostics: list[Diagnostic] = []
@@ -76,7 +79,7 @@ def compile_files(files: list[tuple[str, str]]) -> ir.Program:
     clauses = [compile_clause(rule, index, clause, checker.instruments)
                for rule in checker.rules.values() for index, clause in enumerate(rule.clauses)]
     return ir.Program(checker.instruments, checker.articles, checker.enums, checker.predicates,
-                      checker.rules, clauses, [p for p, _ in files])
+                      checker.rules, clauses, [p for p, _ in files], dependency_strata(clauses))
 
 
 def in_force_guards(instrument: ir.Instrument, day: ir.Var) -> list[ir.Comparison]:

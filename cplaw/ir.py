@@ -340,6 +340,9 @@ class Program:
     rules: dict[str, Rule]
     clauses: list[CompiledClause]
     files: list[str]
+    # the derived predicates' strata in evaluation order: the strongly connected components of the dependency
+    # graph, topologically sorted (cplaw.checks.dependency_strata), computed when the rule base is compiled
+    strata: list[list[str]] = field(default_factory=list)
 
     def clauses_for(self, predicate: str) -> list[CompiledClause]:
         return [c for c in self.clauses if c.head.predicate == predicate]

@@ -25,9 +25,9 @@ from typing import Any
 
 from . import ir
 from .assessment import rule_citations
+from .binding import substitute, unify_head, value_text
 from .builtins import evaluate
 from .engines import EngineSession
-from .explain.graph import substitute, unify_head, value_text
 from .labels import LANGS, label, vocabulary
 
 # The conclusions a user asks about, and the argument that names which one (a ground, a duty).

@@ -7,11 +7,13 @@ are named so fontconfig finds whichever is installed.
 from __future__ import annotations
 
 import unicodedata
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..labels import label
 from .tree import Reason, answer, build, shown_cites
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FONT = "Noto Sans CJK SC,WenQuanYi Micro Hei,sans-serif"
 WIDTH = 36  # columns per line; a CJK character takes two

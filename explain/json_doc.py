@@ -9,12 +9,13 @@ Node kinds: conclusion, input, rule, period, comparison, absent, in_force, not_d
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..labels import LANGS
 from .tree import answer, build, internal
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORMAT = "cplaw.explanation/1"
 

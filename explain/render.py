@@ -6,11 +6,14 @@ text (explain/text.py), JSON ``cplaw.explanation/1`` (explain/json_doc.py), DOT 
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .dot import to_dot
 from .json_doc import FORMAT, to_json, to_json_data
 from .text import to_text
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["FORMAT", "render", "to_dot", "to_html", "to_json", "to_json_data", "to_svg", "to_text"]
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..errors import CplawError
 from .dot import to_dot
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def to_svg(graph: nx.DiGraph, lang: str = "en", detail: str = "brief") -> str:

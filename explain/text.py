@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..labels import label
 from .tree import Reason, answer, build, shown_cites
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def lines_of(item: Reason, lang: str, quoted: set[tuple], depth: int) -> list[str]:

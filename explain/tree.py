@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..labels import label, rule_text
 from .cite import authority_text, cite_text, measure_act, program, provision_text, title_text
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # The conclusions an answer reports (cplaw.assessment/1) and the predicates a user asks about; any other
 # derived predicate is a helper step of the rules.

@@ -3,12 +3,15 @@ each with the article's words."""
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..labels import label
 from .html import render_page
 from .text import folded
 from .tree import Reason, answer, build, query_sentence, shown_cites
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _view(item: Reason, lang: str, quoted: set[tuple]) -> dict:

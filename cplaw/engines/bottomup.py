@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from .. import ir
 from ..builtins import evaluate
 from ..engine import Fact, applicable_clauses, canonical_order
@@ -179,22 +177,14 @@ def prepare(program: ir.Program) -> Plan:
 
 
 def _stratify(program: ir.Program) -> Plan:
-    graph = nx.DiGraph()
-    graph.add_nodes_from(c.head.predicate for c in program.clauses)
-    for clause in program.clauses:
-        for lit in clause.body:
-            if isinstance(lit, ir.Atom):
-                graph.add_edge(lit.predicate, clause.head.predicate)
-    components = nx.condensation(graph)
+    """The strata the compiler found (``Program.strata``), each with its clauses and whether it recurses."""
     by_head: dict[str, list[ir.CompiledClause]] = {}
     for clause in program.clauses:
         by_head.setdefault(clause.head.predicate, []).append(clause)
     strata = []
-    for node in nx.topological_sort(components):
-        members = frozenset(components.nodes[node]["members"])
-        clauses = tuple(c for name in sorted(members) for c in by_head.get(name, ()))
-        if not clauses:
-            continue
+    for names in program.strata:
+        members = frozenset(names)
+        clauses = tuple(c for name in names for c in by_head.get(name, ()))
         recursive = len(members) > 1 or any(isinstance(lit, ir.Atom) and not lit.negated
                                             and lit.predicate in members for c in clauses for lit in c.body)
         strata.append(Stratum(members, clauses, recursive))
