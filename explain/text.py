@@ -18,8 +18,8 @@ def lines_of(item: Reason, lang: str, quoted: set[tuple], depth: int) -> list[st
         return [f"{pad}- {item.text}{label('phrases', 'see_above', lang)}"]
     out = [f"{pad}- {item.text}"]
 
-    def cites(group):
-        for ref, words in shown_cites(item, group, lang, quoted):
+    def cites(group, trailing=False):
+        for ref, words in shown_cites(item, group, lang, quoted, trailing):
             quote = label("phrases", "cite_words", lang, text=words) if words else ""
             out.append(f"{pad}    {ref}{quote}" if ref else f"{pad}    {quote.lstrip(':： ')}")
 
@@ -27,7 +27,7 @@ def lines_of(item: Reason, lang: str, quoted: set[tuple], depth: int) -> list[st
     out += [f"{pad}    {note}" for note in item.notes]
     for child in item.children:
         out += lines_of(child, lang, quoted, depth + 1)
-    cites(item.general_cites)
+    cites(item.general_cites, trailing=True)
     return out
 
 

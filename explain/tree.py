@@ -335,15 +335,18 @@ def cite_key(cite: dict[str, Any]) -> tuple:
     return cite["instrument"], cite["article"], cite.get("paragraph"), cite.get("item")
 
 
-def shown_cites(item: Reason, group: list[dict[str, Any]], lang: str, quoted: set[tuple]) -> list[tuple[str, str]]:
+def shown_cites(item: Reason, group: list[dict[str, Any]], lang: str, quoted: set[tuple],
+                trailing: bool = False) -> list[tuple[str, str]]:
     """(reference, words) of the citations of ``group`` not quoted yet; the one the item's text names
-    already (its head) with its words alone. Each article is quoted once in an explanation."""
+    already (its head) with its words alone, unless the group is ``trailing`` (shown after the item's
+    children, where words without their article would read as the last child's). Each article is quoted once
+    in an explanation."""
     shown = []
     for cite in group:
         key = cite_key(cite)
         if key in quoted:
             continue
         quoted.add(key)
-        head = key == item.head and not cite.get("reported")  # a report is always named as one
+        head = key == item.head and not trailing and not cite.get("reported")  # a report is always named
         shown.append(("" if head else cite_text(cite, lang), cite.get("text") or ""))
     return shown

@@ -15,13 +15,13 @@ if TYPE_CHECKING:
 
 
 def _view(item: Reason, lang: str, quoted: set[tuple]) -> dict:
-    def cites(group):
-        return [{"ref": ref, "words": words} for ref, words in shown_cites(item, group, lang, quoted)]
+    def cites(group, trailing=False):
+        return [{"ref": ref, "words": words} for ref, words in shown_cites(item, group, lang, quoted, trailing)]
 
     return {"text": item.text + (label("phrases", "see_above", lang) if item.repeated else ""),
             "kind": item.kind, "cites": cites(item.cites), "notes": item.notes,
             "children": [_view(c, lang, quoted) for c in item.children],
-            "general": cites(item.general_cites)}
+            "general": cites(item.general_cites, trailing=True)}
 
 
 def tree_view(graph: nx.DiGraph, lang: str = "en", detail: str = "brief") -> dict:

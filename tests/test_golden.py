@@ -87,3 +87,19 @@ def test_the_reference_engine_renders_the_same_words(rules: RuleBase, name: str)
     ours, reference = _assess(rules, name), _assess(rules, name, engine="pydatalog")
     for query, ask in ((why, "explain"), (why_not, "why_not")):
         assert to_text(getattr(ours, ask)(query), "zh") == to_text(getattr(reference, ask)(query), "zh"), query
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_words_without_their_article_stand_right_under_the_reason_naming_it(rules: RuleBase, name: str) -> None:
+    """An article's words are printed bare only directly under the reason whose sentence names the article;
+    anywhere else (after a reason's sub-reasons, say) they would read as the words of the reason above them."""
+    assessment = _assess(rules, name)
+    _, _, why, why_not = CASES[name]
+    for graph in (assessment.explain(why), assessment.why_not(why_not)):
+        for lang in ("zh", "en"):
+            lines = to_text(graph, lang).splitlines()
+            for above, line in zip(lines, lines[1:]):
+                if line.lstrip().startswith("“"):
+                    indent = len(line) - len(line.lstrip())
+                    assert above.lstrip().startswith("- ") and len(above) - len(above.lstrip()) + 4 == indent, \
+                        f"{lang}: {line.strip()[:40]}… stands under {above.strip()[:60]}…"
