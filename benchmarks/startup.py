@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import pathlib
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,32 +36,41 @@ def cplaw_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "cplaw.cli"]
 
 
-def run(command: list[str], env: dict[str, str], stdin: bytes | None = None) -> float:
+def run(command: list[str], env: dict[str, str], stdin: bytes | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, the child's own: less swayed by other load on the machine)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, input=stdin, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(commands: dict[str, tuple[list[str], dict[str, str], bytes | None]], runs: int) -> dict[str, list]:
-    """Each command once to warm up, then ``runs`` rounds of all of them in turn."""
+def measure(commands: dict[str, tuple[list[str], dict[str, str], bytes | None]], runs: int
+            ) -> dict[str, list[tuple[float, float]]]:
+    """Each command once to warm up, then ``runs`` rounds of all of them in turn: (wall, CPU) of each run."""
     for command, env, stdin in commands.values():
         run(command, env, stdin)
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, (command, env, stdin) in commands.items():
             times[name].append(run(command, env, stdin))
     return times
 
 
-def report(times: dict[str, list[float]], floor: str | None = None) -> None:
-    base = statistics.median(times[floor]) if floor else None
-    for name, values in times.items():
-        median = statistics.median(values)
-        spread = statistics.stdev(values) if len(values) > 1 else 0.0
-        ratio = f"  {median / base:4.2f}× {floor}" if base and name != floor else ""
-        print(f"  {name:<46} median {median * 1000:6.0f} ms  min {min(values) * 1000:6.0f} ms"
-              f"  ±{spread * 1000:4.0f} ms{ratio}")
+def report(times: dict[str, list[tuple[float, float]]], floor: str | None = None) -> None:
+    """Median and minimum wall time, median CPU time, and each median's ratio to the floor's."""
+    walls = {name: [w for w, _ in values] for name, values in times.items()}
+    cpus = {name: [c for _, c in values] for name, values in times.items()}
+    for name in times:
+        wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
+        ratio = ""
+        if floor and name != floor:
+            ratio = (f"  {wall / statistics.median(walls[floor]):4.2f}× wall, "
+                     f"{cpu / statistics.median(cpus[floor]):4.2f}× CPU of {floor}")
+        print(f"  {name:<46} wall median {wall * 1000:6.0f} ms  min {min(walls[name]) * 1000:6.0f} ms"
+              f"  CPU median {cpu * 1000:6.0f} ms{ratio}")
 
 
 def batch_input(count: int) -> bytes:
@@ -107,7 +117,7 @@ def main() -> None:
             times = measure(batch, rounds)
             report(times)
             for name, values in times.items():
-                print(f"  {name}: {statistics.median(values) / args.batch * 1000:.0f} ms per profile")
+                print(f"  {name}: {statistics.median(w for w, _ in values) / args.batch * 1000:.0f} ms per profile")
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
