@@ -217,7 +217,8 @@ def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
         if data["kind"] == "rule" and graph.graph.get("kind") == "why_not":
             own, general = _split_cites(data["cites"])
             head = (own or general)[:1]
-            route = Reason(label("phrases", "route_full" if detail == "full" else "route", lang, rule=data["rule"],
+            phrase = ("route" if own or not general else "route_general") + ("_full" if detail == "full" else "")
+            route = Reason(label("phrases", phrase, lang, rule=data["rule"],
                                  where=cite_text(head[0], lang) if head else data["rule"]), "route", node)
             route.cites, route.general_cites = own, general
             route.head = cite_key(head[0]) if head else None

@@ -103,3 +103,14 @@ def test_words_without_their_article_stand_right_under_the_reason_naming_it(rule
                     indent = len(line) - len(line.lstrip())
                     assert above.lstrip().startswith("- ") and len(above) - len(above.lstrip()) + 4 == indent, \
                         f"{lang}: {line.strip()[:40]}… stands under {above.strip()[:60]}…"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_why_not_route_is_not_said_to_rest_on_a_general_law(rules: RuleBase, name: str) -> None:
+    """A route whose rule cites only a general law (民法典 on periods, 行政处罚法 on the law of the time) applies
+    that law; it is not headed "依…" as if that law were its basis (issue 8: the duty's own article first)."""
+    _, _, _, why_not = CASES[name]
+    text = to_text(_assess(rules, name).why_not(why_not), "zh")
+    general = [t.title for t in rules.program.instruments.values() if t.general]
+    for line in text.splitlines():
+        assert not any(f"可能的途径：依《{title}》" in line for title in general), line
