@@ -32,7 +32,7 @@ def tree_view(graph: nx.DiGraph, lang: str = "en", detail: str = "brief") -> dic
     quoted: set[tuple] = set()
     views = [_view(item, lang, quoted) for item in items]  # an article is cited once
     hidden = folded(items)
-    return {"answer": answer(graph, trees, lang), "items": views,
+    return {"answer": answer(graph, trees, lang), "items": views, "kind": "why_not" if why_not else "why",
             "folded": label("phrases", "folded", lang, n=hidden) if hidden else None,
             "title": label("phrases", "html_title", lang,
                            query=query_sentence(graph.graph.get("query", ""), lang))}

@@ -247,6 +247,10 @@ def test_why_and_why_not_trees_open_from_the_page(client) -> None:
     assert "污染物排放超过国家和地方排放标准" in tree  # IM-2004 art. 8(1) in its own words
     why_not = client.post("/", data=form(action="whynot:mandatory(energy)")).text
     assert 'id="tree"' in why_not
+    # the tree's heading says which question it answers; the answer sentence below names the conclusion once
+    assert "<h4>为什么成立</h4>" in tree and "<h4>为什么不成立</h4>" in why_not
+    answer = why_not[why_not.index('<p class="answer">'):].split("</p>")[0]
+    assert why_not[why_not.index('id="tree"'):].count(answer.split("“")[1].split("”")[0]) == 1
     bad = client.post("/", data=form(action="why", query="happiness")).text
     assert "unknown conclusion" in bad
 
