@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 FONT = "Noto Sans CJK SC,WenQuanYi Micro Hei,sans-serif"
 WIDTH = 36  # columns per line; a CJK character takes two
-SHAPES = {"conclusion": "box", "input": "folder", "period": "cds", "failed": "octagon", "not_derived": "box",
+SHAPES = {"conclusion": "box", "input": "folder", "period": "cds", "failed": "octagon", "out_of_force": "octagon", "not_derived": "box",
           "holds": "box", "route": "note", "in_force": "component", "absent": "box", "comparison": "plain"}
 
 

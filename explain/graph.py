@@ -184,10 +184,12 @@ class Explainer:
         if pred.kind == "input":
             self.graph.nodes[node]["text"] = "the profile gives no such fact"
             return False
+        routes = 0
         for clause in self.session.clauses_for(atom.predicate):
             binding = unify_head(clause.head, pattern)
             if binding is None:
                 continue
+            routes += 1
             attempt = f"{node}|{clause.id}"
             self.graph.add_node(attempt, **self._rule_attrs(clause.rule, clause.index))
             self.graph.add_edge(node, attempt)
@@ -205,7 +207,35 @@ class Explainer:
                 self.graph.add_node(child, kind="failed", text=_literal_text(lit), position=index,
                                     guard=clause.body[index].guard if isinstance(lit, ir.Comparison) else None)
             self.graph.add_edge(attempt, child)
+        if not routes:
+            self._out_of_force(atom, node, pattern)
         return False
+
+    def _out_of_force(self, atom: ir.Atom, node: str, pattern: tuple) -> None:
+        """Where no rule in force can conclude ``atom``: the enterprise's rules that could, were they in force on
+        the as-of date (a provision not yet in force, or no longer applied), one route per rule, each saying
+        when it applies. Taken from the rule base's in-force guards, as the engine left those clauses out."""
+        as_of = next(iter(self.session.ask("as_of")), (None,))[0]
+        province = next(iter(self.session.ask("province")), (None,))[0]
+        if as_of is None:
+            return
+        shown: set[str] = set()
+        for clause in self.program.clauses:
+            if clause.head.predicate != atom.predicate or clause.rule in shown or clause.can_apply(as_of) \
+                    or clause.province not in (None, province) or unify_head(clause.head, pattern) is None:
+                continue
+            shown.add(clause.rule)
+            start, end = (clause.applies_from, None) if clause.applies_from else clause.as_of_within or (None, None)
+            attempt = f"{node}|{clause.id}"
+            nearest = abs(((start if start and as_of < start else end) or as_of) - as_of).days
+            # routes in order of how near the as-of date their provision applies (the nearest first)
+            self.graph.add_node(attempt, **self._rule_attrs(clause.rule, clause.index), order=f"{nearest:07d}")
+            self.graph.add_edge(node, attempt)
+            child = f"{attempt}|out_of_force"
+            self.graph.add_node(child, kind="out_of_force", as_of=value_text(as_of),
+                                start=value_text(start) if start else None, end=value_text(end) if end else None,
+                                when="before" if start and as_of < start else "after")
+            self.graph.add_edge(attempt, child)
 
     def _first_failure(self, body: list[ir.Literal]) -> tuple[int, dict[str, Any]] | None:
         previous: dict[str, Any] = {}

@@ -127,6 +127,9 @@ def _sentence(data: dict[str, Any], lang: str) -> str:
     if kind == "in_force":
         return label("phrases", "in_force", lang, instrument=_value("string", data["instrument"], lang), day=data["day"],
                      start=data["start"], end=data["end"] or label("phrases", "open_end", lang))
+    if kind == "out_of_force":
+        return label("phrases", f"out_of_force.{data['when']}", lang, as_of=data["as_of"], start=data.get("start"),
+                     end=data.get("end"))
     if kind == "absent":
         return label("phrases", "absent", lang, text=fact_sentence(data["predicate"], data["args"], lang))
     if kind == "failed":
@@ -204,7 +207,7 @@ def successors(graph: nx.DiGraph, node: str) -> list[str]:
     """A node's reasons in a fixed order: a rule's premises in the order of its body; a conclusion's
     derivations (rules) by id, whichever order the engine found them in."""
     found = list(graph.successors(node))
-    return found if graph.nodes[node]["kind"] == "rule" else sorted(found)
+    return found if graph.nodes[node]["kind"] == "rule" else sorted(found, key=lambda n: (graph.nodes[n].get("order", ""), n))
 
 
 def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
@@ -262,7 +265,8 @@ def build(graph: nx.DiGraph, lang: str, detail: str = "brief") -> list[Reason]:
 def _with_its_failure(route: Reason, lang: str) -> Reason:
     """A route that fails on one condition says so on its own line: the failing condition's reasons (its own
     routes, for a conclusion that could not be derived) come right under the route, one level less deep."""
-    if len(route.children) != 1 or route.children[0].kind not in ("not_derived", "failed") or route.children[0].repeated:
+    if len(route.children) != 1 or route.children[0].kind not in ("not_derived", "failed", "out_of_force") \
+            or route.children[0].repeated:
         return route
     only = route.children[0]
     route.text = label("phrases", "route_fails", lang, route=route.text, reason=only.text)
@@ -325,7 +329,11 @@ def first_missing(graph: nx.DiGraph, node: str, lang: str, seen: frozenset[str] 
         return first_missing(graph, deeper, lang, seen | {deeper})
     if data["kind"] == "failed":
         return failed_sentence(data["text"], lang, {kind: f"why_not_first.{kind}" for kind in _FAILED})
-    below = [child for child in successors(graph, node) if graph.nodes[child]["kind"] in ("rule", "failed", "not_derived")]
+    if data["kind"] == "out_of_force":
+        return label("phrases", f"why_not_first.out_of_force_{data['when']}", lang, as_of=data["as_of"],
+                     start=data.get("start"), end=data.get("end"))
+    below = [child for child in successors(graph, node)
+             if graph.nodes[child]["kind"] in ("rule", "failed", "not_derived", "out_of_force")]
     if not below:
         return label("phrases", "why_not_first.leaf", lang, fact=fact_sentence(data["predicate"], data["args"], lang)) \
             if data["kind"] == "not_derived" else ""
@@ -348,6 +356,9 @@ def shown_cites(item: Reason, group: list[dict[str, Any]], lang: str, quoted: se
         if key in quoted:
             continue
         quoted.add(key)
-        head = key == item.head and not trailing and not cite.get("reported")  # a report is always named
+        head = key == item.head and not trailing
+        if head and cite.get("reported") and not cite.get("text"):
+            continue  # the heading names a reported text with the words reported (cite_text): shown already
+
         shown.append(("" if head else cite_text(cite, lang), cite.get("text") or ""))
     return shown

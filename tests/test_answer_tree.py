@@ -70,6 +70,25 @@ def test_a_why_not_whose_first_route_meets_a_conclusion_no_rule_gives_says_so() 
     data = yaml.safe_load((pathlib.Path(__file__).parent.parent / "facts" / "examples" / "dongguan-dyeing.yaml")
                           .read_text(encoding="utf-8"))
     graph = RuleBase.load().assess(data, "2010-04-01").why_not("sanction(start_audit)")
-    assert "第一条途径首先不满足：报送审核报告的义务（开展清洁生产审核）（无规则可推出）（见下）。" in to_text(graph, "zh")
-    assert "needs, first, “duty to report (start the cleaner-production audit)”, which no rule concludes here" \
+    assert "第一条途径首先不满足：“开展清洁生产审核”属于报送审核报告的义务（无规则可推出）（见下）。" in to_text(graph, "zh")
+    assert "needs, first, “‘start the cleaner-production audit’ is a duty to submit an audit report”, which no rule " \
+           "concludes here" \
         in to_text(graph, "en")
+
+
+def test_why_not_says_which_provision_was_not_yet_in_force() -> None:
+    """Dongguan, as of 2010-04-01, on the energy ground (高耗能). The ground comes only with the 2012 amendment's
+    art. 27 para. 2 item (2), in force from 2012-07-01 (its art. 40 as amended); then the 2016 Measures' art. 8
+    para. 1 item (2), from 2016-07-01; then the 2026 Code, from 2026-08-15 (its art. 1242). None applies on
+    2010-04-01: the answer says so, the nearest first, instead of "no rule concludes it"."""
+    profile = yaml.safe_load((pathlib.Path(__file__).parents[1] / "facts/examples/dongguan-dyeing.yaml").read_text("utf-8"))
+    graph = RuleBase.load().assess(profile, "2010-04-01").why_not("mandatory(energy)")
+    zh = to_text(graph, "zh").splitlines()
+    assert "没有可推出该结论的规则" not in zh[0]
+    assert "第一条途径所依据的规定在评估基准日（2010-04-01）尚未施行（自2012-07-01起施行）" in zh[0]
+    routes = [line for line in zh if line.startswith("- ")]
+    assert [r.split("起施行")[0][-10:] for r in routes] == ["2012-07-01", "2016-07-01", "2026-08-15"]
+    assert routes[0].startswith("- 可能的途径：依《中华人民共和国清洁生产促进法》（2012年修正）第二十七条第二款第（二）项；"
+                                "该规定在评估基准日（2010-04-01）尚未施行")
+    en = to_text(graph, "en").splitlines()[0]
+    assert "rests on a provision not yet in force on the as-of date, 2010-04-01 (in force from 2012-07-01)" in en
