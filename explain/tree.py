@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from string import Formatter
 from typing import TYPE_CHECKING, Any
 
 from ..labels import label, rule_text
@@ -77,6 +78,11 @@ def fact_sentence(predicate: str, args: list[str], lang: str, fallback: str = ""
     key = f"fact.{predicate}"
     if label("phrases", key, lang) != key and "_" not in args:
         return label("phrases", key, lang, **values)
+    open_key = f"fact_open.{predicate}"
+    template = label("phrases", open_key, lang)
+    given = {name for name, value in raw.items() if value != "_"}
+    if template != open_key and given == {name for _, name, _, _ in Formatter().parse(template) if name}:
+        return label("phrases", open_key, lang, **values)  # it names exactly the arguments given
     short = label("phrases", f"query_names.{predicate}", lang)
     description = short.split("/")[0] if short != f"query_names.{predicate}" else \
         (getattr(pred, lang) if pred else "") or fallback or predicate
