@@ -165,7 +165,10 @@ def _sanctions(doc: dict[str, Any], lang: str) -> str:
 
 
 def _limitation(doc: dict[str, Any], lang: str) -> str:
-    barred = list(dict.fromkeys(_duty(s, lang) for s in doc["sanctions"] if s.get("time_barred")))
+    """Which breaches are time-barred: those of the sanctions so marked, and those of the 行政处罚法 art. 36
+    notes (a barred breach whose law in the end punishes nothing has no sanction to mark)."""
+    barred = list(dict.fromkeys([_duty(s, lang) for s in doc["sanctions"] if s.get("time_barred")]
+                                + [_duty(n, lang) for n in doc["notes"] if n["kind"] == "time_barred" and n.get("duty")]))
     if barred:
         return _p("limitation_barred", lang, list=_p("enum_sep", lang).join(barred))
     return _p("limitation_open" if doc["sanctions"] else "limitation_none", lang)

@@ -8,6 +8,7 @@ import pathlib
 import pytest
 
 from cplaw import RuleBase
+from cplaw.explain.memo import memo_text
 from cplaw.profile import validate_assessment
 from cplaw.scenarios import discover, load
 
@@ -64,3 +65,26 @@ def test_every_scenario_explanation_validates(rules: RuleBase) -> None:
                 problems[f"{scenario.name} {query}"] = f"{list(error.absolute_path)}: {error.message}"
     assert kinds == {"why", "why_not"}  # both kinds of document were checked
     assert not problems, f"{len(problems)} explanations break the schema, e.g. {next(iter(problems.items()))}"
+
+
+def test_a_time_barred_note_says_sanctions_are_listed_only_where_they_are(rules: RuleBase) -> None:
+    """An answer never contradicts itself: the 行政处罚法 art. 36 note says the sanctions that would follow are
+    "listed for reference" only where the assessment lists a sanction for that duty and round (a breach whose
+    later law punishes nothing, art. 37, has none to list)."""
+    listed_notes = unlisted_notes = 0
+    for path in discover([SCENARIOS]):
+        scenario = load(path, rules)
+        if scenario.expect_error:
+            continue
+        doc = rules.assess(scenario.profile, scenario.as_of, scenario.options, missing=False).data
+        sanctioned = {(s["duty"], s["round"]) for s in doc["sanctions"]}
+        for note in doc["notes"]:
+            if note["kind"] != "time_barred":
+                continue
+            says_listed = "listed for reference" in note["text"]
+            listed_notes += says_listed
+            unlisted_notes += not says_listed
+            assert says_listed == ((note["duty"], note["round"]) in sanctioned), (scenario.name, note["duty"])
+            # nor does the memo's limitation answer say that no breach is time-barred
+            assert "No breach is time-barred." not in memo_text(doc, "en"), scenario.name
+    assert listed_notes and unlisted_notes  # the corpus has both kinds
