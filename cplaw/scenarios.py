@@ -30,7 +30,7 @@ OPEN_SECTIONS = ("notes",)  # sections whose listed items need not be all the as
 DATE_FIELDS = ("as_of", "round", "due_nominal", "due", "done", "since", "until", "law_day", "date", "from",
                "earliest", "latest")
 # Note kinds the assessment adds itself (cplaw/assessment.py), besides the vocabulary's note_kind values
-BUILDER_NOTE_KINDS = ("source_status", "after_as_of")
+BUILDER_NOTE_KINDS = ("source_status", "after_as_of", "end_unknown")
 # The predicate behind each section, for explanations; an expected key names a parameter of it (duty → Duty)
 PREDICATES = {"mandatory_audit": "mandatory", "obligations": "status", "violations": "violation",
               "sanctions": "sanction", "notes": "note", "evaluations": "grade", "titles": "title"}
