@@ -19,6 +19,8 @@ from .periods import add_months, calendar_covers, calendar_note, rest_day_name
 FORMAT = "cplaw.assessment/1"
 END_UNKNOWN_AFTER_MONTHS = 120  # a text whose end is unknown is flagged once the assessment relies on it ten years on
 
+ORDERS = ("order_to_correct", "order_to_rectify", "order_to_publish")  # measures that order the enterprise to act
+
 
 def citation(program: ir.Program, ref: ir.ArticleRef) -> dict[str, Any]:
     """A Citation object of the contract, with the article's own words; for an article known only from what
@@ -192,8 +194,9 @@ class AssessmentBuilder:
             if item["condition"] == "refuses_to_correct":
                 item["condition_met"] = True if duty in met else False if duty in unmet else None
             items.append(item)
-        items.sort(key=lambda s: (s["round"], s["duty"], s["measure"] != "order_to_correct", s["measure"],
-                                  s["provision"]))
+        # per breach: the unconditional measures first, an order before a fine, then what follows a refusal
+        items.sort(key=lambda s: (s["round"], s["duty"], s["condition"] is not None, s["measure"] not in ORDERS,
+                                  s["measure"], s["provision"]))
         return items
 
     def evaluations(self) -> list[dict[str, Any]]:

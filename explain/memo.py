@@ -140,7 +140,8 @@ def _condition(s: dict[str, Any], lang: str) -> str:
 
 def _sanction_summary(s: dict[str, Any], lang: str) -> str:
     return _p("sanction_summary", lang, condition=_condition(s, lang), measure=_measure(s, lang),
-              fine=_fine(s, lang)) + _arrangement(s, lang)
+              fine=_fine(s, lang), may=_p("sanction_may", lang) if s.get("discretionary") else "") \
+        + _arrangement(s, lang)
 
 
 def _arrangement(item: dict[str, Any], lang: str) -> str:
