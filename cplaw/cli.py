@@ -154,9 +154,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="default: from --out's suffix, else parquet")
     screen.add_argument("--explain", metavar="ID", help="instead: rebuild why-trees for one enterprise of the register "
                                                          "on the reference engine (pyDatalog)")
-    screen.add_argument("--batch-size", type=int, default=200_000, metavar="N",
+    screen.add_argument("--batch-size", type=int, default=100_000, metavar="N",
                         help="a register in tables is screened N enterprises at a time, grouped by province, which "
-                             "bounds memory (default 200000)")
+                             "bounds memory (default 100000)")
     _option_argument(screen)
     return parser
 

@@ -219,7 +219,7 @@ def test_a_register_screened_in_batches_gives_what_one_batch_gives(rules: RuleBa
     docs = _documents(SCENARIOS[::2])
     write_register(register_tables(docs), tmp_path / "register")
     summaries = []
-    for size, out in (("200000", "one.jsonl"), ("5", "many.jsonl")):
+    for size, out in (("100000", "one.jsonl"), ("5", "many.jsonl")):
         assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", "--out", str(tmp_path / out),
                      "--batch-size", size]) == 0
         summaries.append(capsys.readouterr().out)

@@ -293,7 +293,7 @@ def _typed(table: str, columns: dict[str, dict[str, Any]]) -> str:
     return (f"SELECT s.e, {path}, {', '.join(values)} FROM r_{table} r JOIN screened s ON s.id = r.enterprise")
 
 
-BATCH_SIZE = 200_000  # enterprises evaluated together: no rule joins two enterprises, so batches bound memory
+BATCH_SIZE = 100_000  # enterprises evaluated together: no rule joins two enterprises, so batches bound memory
 
 
 @dataclass
@@ -351,6 +351,8 @@ def screen_register(program: ir.Program, rule_base: dict, folder: pathlib.Path, 
         con.execute(f"CREATE TABLE t_{table} AS {_typed(table, layout['columns'])}")
         if table in LATER:
             con.execute(f"DELETE FROM t_{table} WHERE {LATER[table]}", {"as_of": as_of})
+    for table in spec()["tables"]:  # the text tables are checked and typed: their memory goes to the batches
+        con.execute(f"DROP TABLE r_{table}")
     run.load()
     run.load_calendar(_days(run))
     count = con.execute("SELECT coalesce(max(batch) + 1, 0) FROM screened").fetchall()[0][0]

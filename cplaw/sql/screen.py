@@ -120,7 +120,9 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
                                    batch_size)
         for number in register.batches():
             progress = label("screen", "strata", lang)
+            register.run.con.execute("SET preserve_insertion_order = false")  # derived tables have no order
             register.run.evaluate(progress if register.count == 1 else f"{progress} ({number + 1}/{register.count})")
+            register.run.con.execute("SET preserve_insertion_order = true")  # the output tables have one
             register.run.check_calendar()
             _tables(register.run, "batch")
         if not register.count:
