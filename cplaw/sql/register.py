@@ -285,12 +285,12 @@ def _typed(table: str, columns: dict[str, dict[str, Any]]) -> str:
             value = f"(SELECT p.code FROM ref_province p WHERE p.name = {v})"
         values.append(f"{value} AS {_q(name)}")
     if table == "enterprises":
-        return f"SELECT s.e, {', '.join(values)} FROM r_enterprises r JOIN screened s ON s._row = r._row"
+        return f"SELECT s.e, s.batch, {', '.join(values)} FROM r_enterprises r JOIN screened s ON s._row = r._row"
     if table == "totals":
         values = [v if not v.endswith('"key_pollutant"') else 'coalesce(CAST(r."key_pollutant" AS BOOLEAN), true) '
                   'AS "key_pollutant"' for v in values]
     path = f"'{table}[' || (row_number() OVER (PARTITION BY r.enterprise ORDER BY r._row) - 1) || ']' AS path"
-    return (f"SELECT s.e, {path}, {', '.join(values)} FROM r_{table} r JOIN screened s ON s.id = r.enterprise")
+    return (f"SELECT s.e, s.batch, {path}, {', '.join(values)} FROM r_{table} r JOIN screened s ON s.id = r.enterprise")
 
 
 BATCH_SIZE = 100_000  # enterprises evaluated together: no rule joins two enterprises, so batches bound memory
@@ -318,9 +318,11 @@ class Register:
             con.execute("CREATE OR REPLACE TABLE batch AS SELECT e, id, province FROM screened WHERE batch = $b "
                         "ORDER BY e", {"b": number})
             run.provinces = frozenset(p for (p,) in con.execute("SELECT DISTINCT province FROM batch").fetchall())
+            for table in spec()["tables"]:  # the typed tables are sorted by batch: a batch's rows are together
+                con.execute(f"CREATE OR REPLACE VIEW t_{table} AS SELECT * FROM all_{table} WHERE batch = {number:d}")
             for name, query in FACTS.items():
                 if name in run.layout.keyed:
-                    con.execute(f"INSERT INTO f_{name} SELECT * FROM ({query}) q WHERE q.e IN (SELECT e FROM batch)")
+                    con.execute(f"INSERT INTO f_{name} {query}")
             _rule_base_facts(run)
             con.execute(f"INSERT INTO {ENTERPRISES} SELECT e FROM batch")
             yield number
@@ -348,9 +350,9 @@ def screen_register(program: ir.Program, rule_base: dict, folder: pathlib.Path, 
     con.execute("CREATE OR REPLACE TABLE screened AS SELECT *, CAST((row_number() OVER (ORDER BY province, e) - 1) "
                 "// $size AS INTEGER) AS batch FROM screened ORDER BY e", {"size": batch_size})
     for table, layout in spec()["tables"].items():
-        con.execute(f"CREATE TABLE t_{table} AS {_typed(table, layout['columns'])}")
+        con.execute(f"CREATE TABLE all_{table} AS SELECT * FROM ({_typed(table, layout['columns'])}) ORDER BY batch, e")
         if table in LATER:
-            con.execute(f"DELETE FROM t_{table} WHERE {LATER[table]}", {"as_of": as_of})
+            con.execute(f"DELETE FROM all_{table} WHERE {LATER[table]}", {"as_of": as_of})
     for table in spec()["tables"]:  # the text tables are checked and typed: their memory goes to the batches
         con.execute(f"DROP TABLE r_{table}")
     run.load()
@@ -376,7 +378,7 @@ def _rule_base_facts(run: Run) -> None:
 def _days(run: Run) -> list[_dt.date]:
     """The earliest and latest date of the register's records and of the rule base's facts that differ by
     province (with the as-of date: the calendar tables span them)."""
-    columns = [f"SELECT min({_q(name)}) AS lo, max({_q(name)}) AS hi FROM t_{table}"
+    columns = [f"SELECT min({_q(name)}) AS lo, max({_q(name)}) AS hi FROM all_{table}"
                for table, layout in spec()["tables"].items()
                for name, column in layout["columns"].items() if column["type"] == "date"]
     lo, hi = run.con.execute(f"SELECT min(lo), max(hi) FROM ({' UNION ALL '.join(columns)})").fetchall()[0]

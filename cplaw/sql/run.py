@@ -188,7 +188,9 @@ class Run:
             if (clause.id, layout) not in cache:
                 cache[clause.id, layout] = self._query(clause).sql(DIALECT, copy=False)
             selects.append(cache[clause.id, layout])
-        facts = exp.select(*self._fact_columns(name)).distinct().from_(f"w_{name}")
+        facts = exp.select(*self._fact_columns(name)).from_(f"w_{name}")
+        if len({c.rule for c in clauses}) > 1:  # one rule: its witness rows, distinct, are distinct facts
+            facts = facts.distinct()
         return [f"INSERT INTO w_{name} SELECT DISTINCT * FROM ({' UNION ALL '.join(selects)}) AS derived",
                 exp.insert(facts, f"f_{name}", copy=False).sql(DIALECT, copy=False)]
 

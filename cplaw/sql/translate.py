@@ -1,14 +1,17 @@
 """One compiled clause as an SQL ``SELECT`` syntax tree (sqlglot), with the meaning the other engines give it.
 
 - Positive atoms are joined on the enterprise column (where keyed) and on shared variables; constants in an
-  atom and repeated variables are join conditions. Equality is ``IS NOT DISTINCT FROM`` throughout, because
-  pyDatalog (and so every engine) matches ``None`` with ``None``; ``!=`` is ``IS DISTINCT FROM``.
+  atom and repeated variables are join conditions. Equality is ``IS NOT DISTINCT FROM``, because pyDatalog
+  (and so every engine) matches ``None`` with ``None`` (with a constant, never NULL, plain ``=``, which the
+  planner pushes into the scan); ``!=`` is ``IS DISTINCT FROM``.
 - A negated atom is ``NOT EXISTS`` over the positions it knows (its anonymous positions mean any value).
 - ``X = expr`` binds X when X is unbound, oriented as cplaw.engines.bottomup orients it; X then stands for
   the expression.
 - ``Date + Period`` is arts. 201–202 of the 民法典: days and months (years as twelve months) by date
   arithmetic, which ends on a month's last day where the month has no corresponding day, and working days
   through the calendar table; ``effective(Day)`` (art. 203) reads the calendar table; ``day_after`` adds a day.
+  A calendar lookup is a ``LEFT JOIN`` on the table's day (a correlated subquery there became a cross product
+  of the calendar with the days looked up: the `due` INSERT took 3.9 s, now 0.5 s, for 100,000 enterprises).
 - Rule constants become typed literals of the syntax tree; no input data is ever part of the SQL text.
 """
 
