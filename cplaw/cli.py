@@ -154,6 +154,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="default: from --out's suffix, else parquet")
     screen.add_argument("--explain", metavar="ID", help="instead: rebuild why-trees for one enterprise of the register "
                                                          "on the reference engine (pyDatalog)")
+    screen.add_argument("--batch-size", type=int, default=100_000, metavar="N",
+                        help="a register in tables is screened N enterprises at a time, grouped by province, which "
+                             "bounds memory (default 100000)")
     _option_argument(screen)
     return parser
 
@@ -232,7 +235,7 @@ def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
     day = parse_as_of(args.as_of)
     if rules.first_day is None or day < rules.first_day:
         raise CplawError(f"no cleaner-production law was in force on {day.isoformat()}")
-    run, errors = screen(rules, args.input, day, tuple(dict.fromkeys(args.option)), default_lang())
+    run, errors = screen(rules, args.input, day, tuple(dict.fromkeys(args.option)), default_lang(), args.batch_size)
     for path in write(run, out, fmt):
         print(f"wrote {path}", file=sys.stderr)
     from rich.console import Console

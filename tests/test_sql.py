@@ -210,6 +210,30 @@ def test_a_register_in_tables_screens_as_its_profiles_do(rules: RuleBase, tmp_pa
         assert explained[0] == explained[1] and "art." in explained[0]
 
 
+def test_a_register_screened_in_batches_gives_what_one_batch_gives(rules: RuleBase, tmp_path: pathlib.Path,
+                                                                   capsys) -> None:
+    """Batches of a few enterprises (each batch running only its provinces' clauses) give every enterprise the
+    rows one batch gives it, and the same summary; a batch size below 1 is refused."""
+    from cplaw.cli import main
+    from cplaw.sql.register import register_tables, write_register
+    docs = _documents(SCENARIOS[::2])
+    write_register(register_tables(docs), tmp_path / "register")
+    summaries = []
+    for size, out in (("100000", "one.jsonl"), ("5", "many.jsonl")):
+        assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", "--out", str(tmp_path / out),
+                     "--batch-size", size]) == 0
+        summaries.append(capsys.readouterr().out)
+    one, many = _rows(tmp_path / "one.jsonl"), _rows(tmp_path / "many.jsonl")
+    assert list(one) == [d["enterprise"]["id"] for d in docs] and sorted(many) == sorted(one)
+    assert list(many) != list(one)  # batch by batch: grouped by province
+    for ent, row in one.items():
+        assert _as_sets(row) == _as_sets(many[ent]), ent
+    assert summaries[0] == summaries[1] and len({d["enterprise"].get("province") for d in docs}) > 5
+    assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", "--batch-size", "0",
+                 "--out", str(tmp_path / "none.jsonl")]) == 1
+    assert "batch size" in capsys.readouterr().err
+
+
 BAD_ENTERPRISES = """id,name,province,city,industry,size,monitoring,central,nuclear_facility
 "Q'1; DROP TABLE screened; --",甲,广东,东莞,2611|2614,large,provincial,false,
 B2,乙,火星,,,,,,

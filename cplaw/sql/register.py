@@ -13,7 +13,7 @@ import functools
 import json
 import pathlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -285,26 +285,55 @@ def _typed(table: str, columns: dict[str, dict[str, Any]]) -> str:
             value = f"(SELECT p.code FROM ref_province p WHERE p.name = {v})"
         values.append(f"{value} AS {_q(name)}")
     if table == "enterprises":
-        return f"SELECT s.e, {', '.join(values)} FROM r_enterprises r JOIN screened s ON s._row = r._row"
+        return f"SELECT s.e, s.batch, {', '.join(values)} FROM r_enterprises r JOIN screened s ON s._row = r._row"
     if table == "totals":
         values = [v if not v.endswith('"key_pollutant"') else 'coalesce(CAST(r."key_pollutant" AS BOOLEAN), true) '
                   'AS "key_pollutant"' for v in values]
     path = f"'{table}[' || (row_number() OVER (PARTITION BY r.enterprise ORDER BY r._row) - 1) || ']' AS path"
-    return (f"SELECT s.e, {path}, {', '.join(values)} FROM r_{table} r JOIN screened s ON s.id = r.enterprise")
+    return (f"SELECT s.e, s.batch, {path}, {', '.join(values)} FROM r_{table} r JOIN screened s ON s.id = r.enterprise")
+
+
+BATCH_SIZE = 100_000  # enterprises evaluated together: no rule joins two enterprises, so batches bound memory
 
 
 @dataclass
 class Register:
-    """A register loaded and checked: the run over its screened enterprises, and the bad rows found."""
+    """A register loaded and checked: the run over its screened enterprises, and the bad rows found.
+
+    ``screened`` (e, id, province, source, batch) names the enterprises to screen; ``batches`` loads them a
+    batch at a time into the run's tables. Batches follow the provinces (enterprises sorted by province, then
+    by row), and each batch runs only the clauses of its own provinces (and the national ones)."""
 
     run: Run
     errors: list[dict[str, Any]]
+    count: int  # how many batches
+
+    def batches(self) -> Iterator[int]:
+        """Each batch's facts loaded in turn (the previous batch's facts and conclusions cleared); ``batch``
+        (e, id, province) names its enterprises."""
+        run, con = self.run, self.run.con
+        for number in range(self.count):
+            if number:
+                run.clear()
+            con.execute("CREATE OR REPLACE TABLE batch AS SELECT e, id, province FROM screened WHERE batch = $b "
+                        "ORDER BY e", {"b": number})
+            run.provinces = frozenset(p for (p,) in con.execute("SELECT DISTINCT province FROM batch").fetchall())
+            for table in spec()["tables"]:  # the typed tables are sorted by batch: a batch's rows are together
+                con.execute(f"CREATE OR REPLACE VIEW t_{table} AS SELECT * FROM all_{table} WHERE batch = {number:d}")
+            for name, query in FACTS.items():
+                if name in run.layout.keyed:
+                    con.execute(f"INSERT INTO f_{name} {query}")
+            _rule_base_facts(run)
+            con.execute(f"INSERT INTO {ENTERPRISES} SELECT e FROM batch")
+            yield number
 
 
 def screen_register(program: ir.Program, rule_base: dict, folder: pathlib.Path, as_of: _dt.date,
-                    options: tuple[str, ...]) -> Register:
-    """Load the register's tables, report its bad rows, and evaluate the rules over every enterprise no bad row
-    belongs to; ``screened`` (e, id, province, source) names them."""
+                    options: tuple[str, ...], batch_size: int = BATCH_SIZE) -> Register:
+    """Load the register's tables and report its bad rows; every enterprise no bad row belongs to is screened,
+    ``batch_size`` enterprises at a time (Register.batches)."""
+    if batch_size < 1:
+        raise CplawError(f"the batch size must be at least 1 (not {batch_size})")
     run = Run(program, rule_base, [], template=Case("", [], as_of, options))
     con = run.con
     files = load_tables(con, folder)
@@ -318,41 +347,45 @@ def screen_register(program: ir.Program, rule_base: dict, folder: pathlib.Path, 
                 "(SELECT p.code FROM ref_province p WHERE p.name = province) AS province, "
                 "'enterprises row ' || _row AS source, _row FROM r_enterprises r "
                 "WHERE NOT EXISTS (SELECT 1 FROM bad b WHERE b.enterprise IS NOT DISTINCT FROM r.id)")
+    con.execute("CREATE OR REPLACE TABLE screened AS SELECT *, CAST((row_number() OVER (ORDER BY province, e) - 1) "
+                "// $size AS INTEGER) AS batch FROM screened ORDER BY e", {"size": batch_size})
     for table, layout in spec()["tables"].items():
-        con.execute(f"CREATE TABLE t_{table} AS {_typed(table, layout['columns'])}")
+        con.execute(f"CREATE TABLE all_{table} AS SELECT * FROM ({_typed(table, layout['columns'])}) ORDER BY batch, e")
         if table in LATER:
-            con.execute(f"DELETE FROM t_{table} WHERE {LATER[table]}", {"as_of": as_of})
+            con.execute(f"DELETE FROM all_{table} WHERE {LATER[table]}", {"as_of": as_of})
+    for table in spec()["tables"]:  # the text tables are checked and typed: their memory goes to the batches
+        con.execute(f"DROP TABLE r_{table}")
     run.load()
-    for name, query in FACTS.items():
-        if name in run.layout.keyed:
-            con.execute(f"INSERT INTO f_{name} {query}")
-    _rule_base_facts(run)
-    con.execute(f"INSERT INTO {ENTERPRISES} SELECT e FROM screened")
     run.load_calendar(_days(run))
-    return Register(run, errors)
+    count = con.execute("SELECT coalesce(max(batch) + 1, 0) FROM screened").fetchall()[0][0]
+    return Register(run, errors, count)
 
 
 def _rule_base_facts(run: Run) -> None:
-    """The rule base's facts that differ by province, for each enterprise of the province (and the national
-    ones every enterprise keys)."""
+    """The rule base's facts that differ by province, for each enterprise of the batch's provinces (and the
+    national ones every enterprise keys)."""
     for name in sorted(run.layout.keyed):
         rows = [(code, *args) for code, facts in run.rule_base.items() for pred, args in facts if pred == name]
         if not rows or run.program.predicates[name].kind != "input":
             continue
         columns = [("j", "VARCHAR")] + [c for c in run.layout.columns(name) if c[0] != "e"]
         run._create("rb", columns, rows, run.layout.types[name], True)
-        run.con.execute(f"INSERT INTO f_{name} SELECT s.e, rb.* EXCLUDE (j) FROM rb JOIN screened s "
+        run.con.execute(f"INSERT INTO f_{name} SELECT s.e, rb.* EXCLUDE (j) FROM rb JOIN batch s "
                         "ON rb.j IN ('CN', s.province)")
         run.con.execute("DROP TABLE rb")
 
 
 def _days(run: Run) -> list[_dt.date]:
-    """The earliest and latest date of the facts (with the as-of date: the calendar tables span them)."""
-    columns = [f"SELECT min(a{i}) AS lo, max(a{i}) AS hi FROM f_{name}" for name in sorted(run.layout.keyed)
-               if run.program.predicates[name].kind == "input"
-               for i, kind in enumerate(run.layout.types[name]) if kind == "date"]
+    """The earliest and latest date of the register's records and of the rule base's facts that differ by
+    province (with the as-of date: the calendar tables span them)."""
+    columns = [f"SELECT min({_q(name)}) AS lo, max({_q(name)}) AS hi FROM all_{table}"
+               for table, layout in spec()["tables"].items()
+               for name, column in layout["columns"].items() if column["type"] == "date"]
     lo, hi = run.con.execute(f"SELECT min(lo), max(hi) FROM ({' UNION ALL '.join(columns)})").fetchall()[0]
-    return [d for d in (lo, hi) if d is not None]
+    keyed = run.layout.keyed
+    days = [a for facts in run.rule_base.values() for name, args in facts if name in keyed for a in args
+            if isinstance(a, _dt.date)]
+    return days + [d for d in (lo, hi) if d is not None]
 
 
 # ── writing a register ─────────────────────────────────────────────────────────────────────────────────────

@@ -52,6 +52,7 @@ class Run:
     con: duckdb.DuckDBPyConnection = field(default_factory=duckdb.connect)
     statements: int = 0
     template: Case | None = None  # a register's run: one as-of date and options for all (facts loaded in SQL)
+    provinces: frozenset[str] | None = None  # where set: only these provinces' enterprises are loaded (a batch)
 
     def __post_init__(self) -> None:
         first = self.template or (self.cases[0] if self.cases else None)
@@ -87,12 +88,26 @@ class Run:
         for name, table in rows.items():
             self._create(f"f_{name}", self.layout.columns(name), table, self.layout.types[name], name in keyed)
         self._create(ENTERPRISES, [("e", "INTEGER")], [(e,) for e in range(len(self.cases))], (), True)
+        self._create_derived()
+        if self.cases:
+            self.load_calendar([d for c in self.cases for _, args in c.facts for d in args if isinstance(d, _dt.date)])
+
+    def _create_derived(self) -> None:
         for name in self.layout.derived():
             for prefix, witness in (("f_", False), ("w_", True)):
                 cols = ", ".join(f"{c} {t}" for c, t in self.layout.columns(name, witness))
                 self.con.execute(f"CREATE TABLE {prefix}{name} ({cols})")
-        if self.cases:
-            self.load_calendar([d for c in self.cases for _, args in c.facts for d in args if isinstance(d, _dt.date)])
+
+    def clear(self) -> None:
+        """Empty every table that holds enterprises' facts (the next batch of a register is loaded into them)."""
+        for name, p in self.program.predicates.items():
+            if p.kind == "input" and name in self.layout.keyed:
+                self.con.execute(f"DELETE FROM f_{name}")
+        for name in self.layout.derived():
+            self.con.execute(f"DROP TABLE f_{name}")
+            self.con.execute(f"DROP TABLE w_{name}")
+        self.con.execute(f"DELETE FROM {ENTERPRISES}")
+        self._create_derived()
 
     def load_calendar(self, days: list[_dt.date]) -> None:
         """The calendar tables, spanning ``days`` (the facts' dates), the as-of dates and the rules' dates."""
@@ -139,7 +154,7 @@ class Run:
 
     def evaluate(self, progress: str | None = None) -> None:
         """Every stratum in order (with a progress bar labelled ``progress`` on a terminal, where given)."""
-        chosen = {id(c) for c in self.clauses}
+        chosen = {id(c) for c in self.clauses if self.provinces is None or _province(c) in (None, *self.provinces)}
         strata = prepare(self.program).strata
         for stratum in with_progress(strata, len(strata), progress) if progress else strata:
             clauses = [c for c in stratum.clauses if id(c) in chosen]
@@ -162,18 +177,22 @@ class Run:
         return [c for c, _ in self.layout.columns(name)]
 
     def _statements(self, name: str, clauses: list[ir.CompiledClause]) -> list[str]:
-        """The two INSERTs of a non-recursive predicate (witnesses, then facts), generated once per layout and
-        kept with the program: the syntax trees cost more to build than DuckDB takes to run them."""
-        cache = self.program.__dict__.setdefault("_sql_statements", {})
-        key = (name, tuple(c.id for c in clauses), self.layout.keyed, "as_of" in self.layout.keyed)
-        if key not in cache:
-            queries = [self._query(c) for c in clauses]
-            union = queries[0] if len(queries) == 1 else exp.union(*queries, distinct=False, copy=False)
-            witnessed = exp.select("*").distinct().from_(union.subquery("derived", copy=False), copy=False)
-            facts = exp.select(*self._fact_columns(name)).distinct().from_(f"w_{name}")
-            cache[key] = [exp.insert(witnessed, f"w_{name}", copy=False).sql(DIALECT, copy=False),
-                          exp.insert(facts, f"f_{name}", copy=False).sql(DIALECT, copy=False)]
-        return cache[key]
+        """The two INSERTs of a non-recursive predicate (witnesses, then facts). Each clause's SELECT is
+        generated once per layout and kept with the program as SQL text (the syntax trees cost more to build
+        and print than DuckDB takes to run them), so that the batches of a register, which run different
+        provinces' clauses, share them; the INSERTs put the clauses' SELECTs together."""
+        cache = self.program.__dict__.setdefault("_sql_clauses", {})
+        layout = (self.layout.keyed, "as_of" in self.layout.keyed)
+        selects = []
+        for clause in clauses:
+            if (clause.id, layout) not in cache:
+                cache[clause.id, layout] = self._query(clause).sql(DIALECT, copy=False)
+            selects.append(cache[clause.id, layout])
+        facts = exp.select(*self._fact_columns(name)).from_(f"w_{name}")
+        if len({c.rule for c in clauses}) > 1:  # one rule: its witness rows, distinct, are distinct facts
+            facts = facts.distinct()
+        return [f"INSERT INTO w_{name} SELECT DISTINCT * FROM ({' UNION ALL '.join(selects)}) AS derived",
+                exp.insert(facts, f"f_{name}", copy=False).sql(DIALECT, copy=False)]
 
     def _recursive(self, predicates: frozenset[str], clauses: list[ir.CompiledClause]) -> None:
         """Semi-naive: the first round runs every clause; each later one re-runs a clause once per body atom of
@@ -230,6 +249,15 @@ class Run:
                         args, rule = tuple(values[:width]), values[-1]
                         out[e].setdefault(name, []).append((rule, self.decoder.row(name, args, numbers[e])))
         return out
+
+
+def _province(clause: ir.CompiledClause) -> str | None:
+    """The province a clause's body requires (a positive ``province(Code)`` atom), or None: such a clause derives
+    nothing for a batch of enterprises of other provinces."""
+    for lit in clause.body:
+        if isinstance(lit, ir.Atom) and not lit.negated and lit.predicate == "province" and isinstance(lit.args[0], ir.Const):
+            return lit.args[0].value
+    return None
 
 
 def _numbers(facts: list[Fact]) -> dict[Any, Any]:

@@ -29,7 +29,7 @@ from ..facts_mapping import base_facts
 from ..labels import label
 from ..profile import Profile, _provinces, load_profile, profile_from_document
 from .layout import number_problem
-from .register import is_register, profile_document, screen_register
+from .register import BATCH_SIZE, is_register, profile_document, screen_register
 from .run import Case, Run, evaluate
 
 if TYPE_CHECKING:
@@ -48,13 +48,15 @@ SELECT s.id AS enterprise, x.a0 AS duty, x.a5 AS measure, CAST(x.a7 AS BIGINT) A
        CAST(x.a8 AS BIGINT) AS fine_max, x.a3 AS provision, x.a1 AS instrument, x.a2 AS round
 FROM (SELECT DISTINCT e, a0, a1, a2, a3, a5, a7, a8 FROM f_sanction) x JOIN screened s ON s.e = x.e
 ORDER BY s.e, round, duty, measure, provision"""
+GROUNDS = "SELECT DISTINCT e, a0 AS ground FROM f_mandatory"
 ENTERPRISES = """
-SELECT s.id AS enterprise, s.province,
-       (SELECT string_agg(m.a0, ',' ORDER BY m.a0) FROM f_mandatory m WHERE m.e = s.e) AS grounds,
-       {counts},
-       (SELECT min(o.due) FROM obligations o WHERE o.enterprise = s.id AND o.status = 'pending') AS earliest_open_due,
-       (SELECT count(*) FROM sanctions x WHERE x.enterprise = s.id) AS sanctions
-FROM screened s ORDER BY s.e"""
+SELECT s.id AS enterprise, s.province, g.grounds, {counts}, o.earliest_open_due, coalesce(x.n, 0) AS sanctions
+FROM {enterprises} s
+LEFT JOIN (SELECT e, string_agg(ground, ',' ORDER BY ground) AS grounds FROM b_grounds GROUP BY e) g ON g.e = s.e
+LEFT JOIN (SELECT enterprise, {by_status}, min(due) FILTER (WHERE status = 'pending') AS earliest_open_due
+           FROM b_obligations GROUP BY enterprise) o ON o.enterprise = s.id
+LEFT JOIN (SELECT enterprise, count(*) AS n FROM b_sanctions GROUP BY enterprise) x ON x.enterprise = s.id
+ORDER BY s.e"""
 
 
 def read_register(source: str) -> Iterator[BatchItem]:
@@ -109,14 +111,22 @@ def _number_issues(profile: Profile) -> list[str]:
     return found
 
 
-def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ...], lang: str = "en"
-           ) -> tuple[Run, list[dict]]:
-    """Read the register, refuse what cannot be screened (with where it is), run the rest in DuckDB."""
+def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ...], lang: str = "en",
+           batch_size: int = BATCH_SIZE) -> tuple[Run, list[dict]]:
+    """Read the register, refuse what cannot be screened (with where it is), run the rest in DuckDB (a register in
+    tables ``batch_size`` enterprises at a time, the output tables appended batch by batch)."""
     if is_register(pathlib.Path(source)):
-        register = screen_register(rules.program, rules._rule_base_facts, pathlib.Path(source), as_of, options)
-        register.run.evaluate(label("screen", "strata", lang))
-        register.run.check_calendar()
-        _tables(register.run)
+        register = screen_register(rules.program, rules._rule_base_facts, pathlib.Path(source), as_of, options,
+                                   batch_size)
+        for number in register.batches():
+            progress = label("screen", "strata", lang)
+            register.run.con.execute("SET preserve_insertion_order = false")  # derived tables have no order
+            register.run.evaluate(progress if register.count == 1 else f"{progress} ({number + 1}/{register.count})")
+            register.run.con.execute("SET preserve_insertion_order = true")  # the output tables have one
+            register.run.check_calendar()
+            _tables(register.run, "batch")
+        if not register.count:
+            _tables(register.run, "screened")
         return register.run, register.errors
     errors: list[dict[str, Any]] = []
     cases: list[Case] = []
@@ -154,13 +164,17 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
     return run, errors
 
 
-def _tables(run: Run) -> None:
-    """The output tables, from the run's ``screened`` enterprises (e, id, province, source)."""
-    run.con.execute(f"CREATE TABLE obligations AS {OBLIGATIONS}")
-    run.con.execute(f"CREATE TABLE sanctions AS {SANCTIONS}")
-    counts = ", ".join(f"(SELECT count(*) FROM obligations o WHERE o.enterprise = s.id AND o.status = '{s}') AS {s}"
-                       for s in STATUSES)
-    run.con.execute(f"CREATE TABLE screening AS {ENTERPRISES.format(counts=counts)}")
+def _tables(run: Run, enterprises: str = "screened") -> None:
+    """The output tables (obligations, sanctions, grounds, screening) of the run's ``enterprises`` (e, id,
+    province), created or, after an earlier batch, appended to."""
+    by_status = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
+    counts = ", ".join(f"coalesce(o.{s}, 0) AS {s}" for s in STATUSES)
+    appending = run.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'screening'").fetchall()[0][0]
+    for table, query in (("obligations", OBLIGATIONS), ("sanctions", SANCTIONS), ("grounds", GROUNDS),
+                         ("screening", ENTERPRISES.format(counts=counts, by_status=by_status, enterprises=enterprises))):
+        run.con.execute(f"CREATE OR REPLACE TEMP TABLE b_{table} AS {query}")
+        run.con.execute(f"INSERT INTO {table} SELECT * FROM b_{table}" if appending
+                        else f"CREATE TABLE {table} AS SELECT * FROM b_{table}")
 
 
 def write(run: Run, out: pathlib.Path, fmt: str) -> list[pathlib.Path]:
@@ -207,13 +221,13 @@ def summary(run: Run, lang: str) -> Table:
     and the totals."""
     from rich.table import Table
     grounds = [g for g in run.program.enums["ground"].values]
-    ground_counts = ", ".join(f"count(DISTINCT m.e) FILTER (WHERE m.a0 = '{g}')" for g in grounds)
+    ground_counts = ", ".join(f"count(DISTINCT m.e) FILTER (WHERE m.ground = '{g}')" for g in grounds)
     status_counts = ", ".join(f"(SELECT count(*) FROM obligations o JOIN screened t ON t.id = o.enterprise "
                               f"WHERE t.province = s.province AND o.status = '{st}')" for st in STATUSES)
     rows = run.con.execute(
         f"SELECT s.province, count(DISTINCT s.e), {ground_counts}, {status_counts}, (SELECT count(*) FROM sanctions x "
         "JOIN screened t ON t.id = x.enterprise WHERE t.province = s.province) FROM screened s "
-        "LEFT JOIN f_mandatory m ON m.e = s.e GROUP BY s.province ORDER BY s.province").fetchall()
+        "LEFT JOIN grounds m ON m.e = s.e GROUP BY s.province ORDER BY s.province").fetchall()
     names = {code: (short if lang == "zh" else f"{short} ({code})") for code, _, short in _provinces()}
     table = Table(title=label("screen", "title", lang))
     table.add_column(label("screen", "province", lang))
