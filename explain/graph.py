@@ -226,15 +226,16 @@ class Explainer:
                 continue
             shown.add(clause.rule)
             start, end = (clause.applies_from, None) if clause.applies_from else clause.as_of_within or (None, None)
+            before = start is not None and as_of < start  # else the provision applied until ``end``
             attempt = f"{node}|{clause.id}"
-            nearest = abs(((start if start and as_of < start else end) or as_of) - as_of).days
             # routes in order of how near the as-of date their provision applies (the nearest first)
+            nearest = abs((start if before else end) - as_of).days
             self.graph.add_node(attempt, **self._rule_attrs(clause.rule, clause.index), order=f"{nearest:07d}")
             self.graph.add_edge(node, attempt)
             child = f"{attempt}|out_of_force"
             self.graph.add_node(child, kind="out_of_force", as_of=value_text(as_of),
                                 start=value_text(start) if start else None, end=value_text(end) if end else None,
-                                when="before" if start and as_of < start else "after")
+                                when="before" if before else "after")
             self.graph.add_edge(attempt, child)
 
     def _first_failure(self, body: list[ir.Literal]) -> tuple[int, dict[str, Any]] | None:
