@@ -294,6 +294,7 @@ def _typed(table: str, columns: dict[str, dict[str, Any]]) -> str:
 
 
 BATCH_SIZE = 100_000  # enterprises evaluated together: no rule joins two enterprises, so batches bound memory
+OUTPUTS = frozenset({"mandatory", "due", "status", "sanction"})  # what the screen's output tables read
 
 
 @dataclass
@@ -334,7 +335,7 @@ def screen_register(program: ir.Program, rule_base: dict, folder: pathlib.Path, 
     ``batch_size`` enterprises at a time (Register.batches)."""
     if batch_size < 1:
         raise CplawError(f"the batch size must be at least 1 (not {batch_size})")
-    run = Run(program, rule_base, [], template=Case("", [], as_of, options))
+    run = Run(program, rule_base, [], template=Case("", [], as_of, options), outputs=OUTPUTS)
     con = run.con
     files = load_tables(con, folder)
     _reference_tables(con, program)

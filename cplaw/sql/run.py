@@ -53,6 +53,7 @@ class Run:
     statements: int = 0
     template: Case | None = None  # a register's run: one as-of date and options for all (facts loaded in SQL)
     provinces: frozenset[str] | None = None  # where set: only these provinces' enterprises are loaded (a batch)
+    outputs: frozenset[str] | None = None  # where set: only the predicates these need are derived
 
     def __post_init__(self) -> None:
         first = self.template or (self.cases[0] if self.cases else None)
@@ -154,7 +155,7 @@ class Run:
 
     def evaluate(self, progress: str | None = None) -> None:
         """Every stratum in order (with a progress bar labelled ``progress`` on a terminal, where given)."""
-        chosen = {id(c) for c in self.clauses if self.provinces is None or _province(c) in (None, *self.provinces)}
+        chosen = self.chosen()
         strata = prepare(self.program).strata
         for stratum in with_progress(strata, len(strata), progress) if progress else strata:
             clauses = [c for c in stratum.clauses if id(c) in chosen]
@@ -169,6 +170,15 @@ class Run:
                     for statement in self._statements(name, chosen_here):
                         self.statements += 1
                         self.con.execute(statement)
+
+    def chosen(self) -> set[int]:
+        """The ids of the clauses this run evaluates: those that can apply as of the run's date, of the batch's
+        provinces (or national), and (where ``outputs`` is set) deriving a predicate the outputs need."""
+        clauses = [c for c in self.clauses if self.provinces is None or _province(c) in (None, *self.provinces)]
+        if self.outputs is not None:
+            needed = _needed(clauses, self.outputs)
+            clauses = [c for c in clauses if c.head.predicate in needed]
+        return {id(c) for c in clauses}
 
     def _query(self, clause: ir.CompiledClause, reads: dict[int, str] | None = None) -> exp.Select:
         return clause_query(clause, self.layout, reads, as_of_keyed="as_of" in self.layout.keyed)
@@ -258,6 +268,21 @@ def _province(clause: ir.CompiledClause) -> str | None:
         if isinstance(lit, ir.Atom) and not lit.negated and lit.predicate == "province" and isinstance(lit.args[0], ir.Const):
             return lit.args[0].value
     return None
+
+
+def _needed(clauses: list[ir.CompiledClause], outputs: frozenset[str]) -> set[str]:
+    """The predicates ``outputs`` depend on through ``clauses`` (read positively or under negation)."""
+    by_head: dict[str, list[ir.CompiledClause]] = {}
+    for clause in clauses:
+        by_head.setdefault(clause.head.predicate, []).append(clause)
+    needed, todo = set(outputs), list(outputs)
+    while todo:
+        for clause in by_head.get(todo.pop(), ()):
+            for lit in clause.body:
+                if isinstance(lit, ir.Atom) and lit.predicate not in needed:
+                    needed.add(lit.predicate)
+                    todo.append(lit.predicate)
+    return needed
 
 
 def _numbers(facts: list[Fact]) -> dict[Any, Any]:
