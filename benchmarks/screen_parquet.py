@@ -5,6 +5,7 @@ then, side by side, the first 1,000 of them assessed one at a time on the bottom
 
     python benchmarks/screen_parquet.py --sizes 10000 100000 --one-at-a-time 1000 200
     python benchmarks/screen_parquet.py --sizes 1000000 --one-at-a-time 0 0 --keep /tmp/registers
+    python benchmarks/screen_parquet.py --sizes 1000 10000 --one-at-a-time 0 0 --spark 'local[2]'
 
 Prints, for each screening process, its wall-clock seconds (end to end: the interpreter's start, the rule base,
 Parquet in, the rules, Parquet out and the summary table), its CPU seconds and its peak RSS (the machine is
@@ -34,7 +35,12 @@ from cplaw.sql.screen import screen, write
 import datetime
 rules = RuleBase.load()
 loaded = time.perf_counter()
-run, errors = screen(rules, sys.argv[1], datetime.date.fromisoformat(sys.argv[2]), (), batch_size=int(sys.argv[4]))
+derive = __import__("cplaw.sql.screen").sql.screen.on_duckdb
+if sys.argv[5] != "duckdb":
+    from cplaw.sql.spark import on_spark
+    derive = on_spark(sys.argv[5])
+run, errors = screen(rules, sys.argv[1], datetime.date.fromisoformat(sys.argv[2]), (), batch_size=int(sys.argv[4]),
+                     derive=derive)
 screened = time.perf_counter()
 write(run, pathlib.Path(sys.argv[3]), "parquet")
 from rich.console import Console
@@ -61,6 +67,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--one-at-a-time", type=int, nargs=2, default=[1000, 200], metavar=("BOTTOMUP", "PYDATALOG"))
     parser.add_argument("--batch-size", type=int, default=100_000)
+    parser.add_argument("--spark", metavar="MASTER", help="derive on Spark at MASTER (e.g. local[2]), not DuckDB: "
+                        "CPU and RSS are then the Python process's alone (the JVM's are not counted)")
     parser.add_argument("--keep", type=pathlib.Path, help="keep the generated registers here (and reuse them)")
     args = parser.parse_args()
     from cplaw.sql.register import register_tables, write_register
@@ -75,7 +83,8 @@ def main() -> None:
                   flush=True)
             start = time.perf_counter()
             child = subprocess.Popen([sys.executable, "-c", CHILD, str(register), AS_OF.isoformat(),
-                                      str(pathlib.Path(folder) / f"out{n}.parquet"), str(args.batch_size)],
+                                      str(pathlib.Path(folder) / f"out{n}.parquet"), str(args.batch_size),
+                                      args.spark or "duckdb"],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             out, err = child.communicate()
             wall = time.perf_counter() - start

@@ -157,6 +157,13 @@ def _parser() -> argparse.ArgumentParser:
     screen.add_argument("--batch-size", type=int, default=100_000, metavar="N",
                         help="a register in tables is screened N enterprises at a time, grouped by province, which "
                              "bounds memory (default 100000)")
+    screen.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                        help="where the rules run: DuckDB in this process (default), or Spark SQL (pip install "
+                             "\"cplaw[spark]\"; needs Java)")
+    screen.add_argument("--spark-master", default="local[*]", metavar="URL",
+                        help="with --engine spark: local[N], spark://HOST:7077, yarn, k8s://… (default local[*])")
+    screen.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                        help="with --engine spark: a Spark setting (repeatable), e.g. spark.executor.memory=8g")
     _option_argument(screen)
     return parser
 
@@ -216,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
 def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
     from .api import parse_as_of
     try:
-        from .sql.screen import screen, summary, write
+        from .sql.screen import on_duckdb, screen, summary, write
     except ImportError as err:
         raise CplawError(f"cplaw screen needs DuckDB, sqlglot and pyarrow: pip install \"cplaw[sql]\" ({err})") from None
     unknown = [name for name in args.option if name not in rules.options()]
@@ -235,7 +242,12 @@ def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
     day = parse_as_of(args.as_of)
     if rules.first_day is None or day < rules.first_day:
         raise CplawError(f"no cleaner-production law was in force on {day.isoformat()}")
-    run, errors = screen(rules, args.input, day, tuple(dict.fromkeys(args.option)), default_lang(), args.batch_size)
+    derive = on_duckdb
+    if args.engine == "spark":
+        from .sql.spark import on_spark
+        derive = on_spark(args.spark_master, _settings(args.spark_conf))
+    run, errors = screen(rules, args.input, day, tuple(dict.fromkeys(args.option)), default_lang(), args.batch_size,
+                         derive)
     for path in write(run, out, fmt):
         print(f"wrote {path}", file=sys.stderr)
     from rich.console import Console
@@ -247,6 +259,17 @@ def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _settings(pairs: list[str]) -> dict[str, str]:
+    """``--spark-conf KEY=VALUE`` settings as a dict."""
+    found = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key.strip():
+            raise CplawError(f"--spark-conf {pair!r}: expected KEY=VALUE, e.g. spark.executor.memory=8g")
+        found[key.strip()] = value.strip()
+    return found
 
 
 def _quiet_stdout() -> None:

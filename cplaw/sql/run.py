@@ -183,6 +183,15 @@ class Run:
     def _query(self, clause: ir.CompiledClause, reads: dict[int, str] | None = None) -> exp.Select:
         return clause_query(clause, self.layout, reads, as_of_keyed="as_of" in self.layout.keyed)
 
+    def clause_sql(self, clause: ir.CompiledClause, dialect: str = DIALECT) -> str:
+        """The clause's SELECT as SQL text in ``dialect``, generated once per layout and dialect and kept with the
+        program."""
+        cache = self.program.__dict__.setdefault("_sql_clauses", {})
+        key = (clause.id, self.layout.keyed, "as_of" in self.layout.keyed, dialect)
+        if key not in cache:
+            cache[key] = self._query(clause).sql(dialect, copy=False)
+        return cache[key]
+
     def _fact_columns(self, name: str) -> list[str]:
         return [c for c, _ in self.layout.columns(name)]
 
@@ -191,13 +200,7 @@ class Run:
         generated once per layout and kept with the program as SQL text (the syntax trees cost more to build
         and print than DuckDB takes to run them), so that the batches of a register, which run different
         provinces' clauses, share them; the INSERTs put the clauses' SELECTs together."""
-        cache = self.program.__dict__.setdefault("_sql_clauses", {})
-        layout = (self.layout.keyed, "as_of" in self.layout.keyed)
-        selects = []
-        for clause in clauses:
-            if (clause.id, layout) not in cache:
-                cache[clause.id, layout] = self._query(clause).sql(DIALECT, copy=False)
-            selects.append(cache[clause.id, layout])
+        selects = [self.clause_sql(clause) for clause in clauses]
         facts = exp.select(*self._fact_columns(name)).from_(f"w_{name}")
         if len({c.rule for c in clauses}) > 1:  # one rule: its witness rows, distinct, are distinct facts
             facts = facts.distinct()

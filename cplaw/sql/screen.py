@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import pathlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -29,8 +29,14 @@ from ..facts_mapping import base_facts
 from ..labels import label
 from ..profile import Profile, _provinces, load_profile, profile_from_document
 from .layout import number_problem
-from .register import BATCH_SIZE, is_register, profile_document, screen_register
-from .run import Case, Run, evaluate
+from .register import BATCH_SIZE, OUTPUTS, is_register, profile_document, screen_register
+from .run import Case, Run
+
+Derive = Callable[[Run, str], None]  # derives a loaded run's predicates (DuckDB's own, or cplaw.sql.spark's)
+
+
+def on_duckdb(run: Run, progress: str) -> None:
+    run.evaluate(progress)
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -112,16 +118,17 @@ def _number_issues(profile: Profile) -> list[str]:
 
 
 def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ...], lang: str = "en",
-           batch_size: int = BATCH_SIZE) -> tuple[Run, list[dict]]:
-    """Read the register, refuse what cannot be screened (with where it is), run the rest in DuckDB (a register in
-    tables ``batch_size`` enterprises at a time, the output tables appended batch by batch)."""
+           batch_size: int = BATCH_SIZE, derive: Derive = on_duckdb) -> tuple[Run, list[dict]]:
+    """Read the register, refuse what cannot be screened (with where it is), load the rest into DuckDB and have
+    ``derive`` run the rules (a register in tables ``batch_size`` enterprises at a time, the output tables
+    appended batch by batch)."""
     if is_register(pathlib.Path(source)):
         register = screen_register(rules.program, rules._rule_base_facts, pathlib.Path(source), as_of, options,
                                    batch_size)
         for number in register.batches():
             progress = label("screen", "strata", lang)
             register.run.con.execute("SET preserve_insertion_order = false")  # derived tables have no order
-            register.run.evaluate(progress if register.count == 1 else f"{progress} ({number + 1}/{register.count})")
+            derive(register.run, progress if register.count == 1 else f"{progress} ({number + 1}/{register.count})")
             register.run.con.execute("SET preserve_insertion_order = true")  # the output tables have one
             register.run.check_calendar()
             _tables(register.run, "batch")
@@ -154,7 +161,10 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
         cases.append(Case(ent.province, facts.facts, as_of, options))
     if not cases:
         raise CplawError(f"{source}: no enterprise could be screened ({len(errors)} errors)")
-    run = evaluate(rules.program, rules._rule_base_facts, cases, label("screen", "strata", lang))
+    run = Run(rules.program, rules._rule_base_facts, cases, outputs=OUTPUTS)
+    run.load()
+    derive(run, label("screen", "strata", lang))
+    run.check_calendar()
     run.con.register("incoming", pa.table({"e": pa.array([i[0] for i in ids], pa.int32()),
                                            "id": [i[1] for i in ids], "province": [i[2] for i in ids],
                                            "source": [i[3] for i in ids]}))
