@@ -6,7 +6,7 @@ here), and read back any enterprise's model with the rule behind every derived f
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -155,21 +155,29 @@ class Run:
 
     def evaluate(self, progress: str | None = None) -> None:
         """Every stratum in order (with a progress bar labelled ``progress`` on a terminal, where given)."""
+        for predicates, clauses, recursive in self.schedule(progress):
+            if recursive:
+                self._recursive(predicates, clauses)
+                continue
+            for statement in self._statements(next(iter(predicates)), clauses):
+                self.statements += 1
+                self.con.execute(statement)
+
+    def schedule(self, progress: str | None = None
+                 ) -> Iterator[tuple[frozenset[str], list[ir.CompiledClause], bool]]:
+        """What to derive, in order: each recursive stratum whole, else each predicate alone, with the chosen
+        clauses that derive it and whether it recurses (a progress bar over the strata, where ``progress``)."""
         chosen = self.chosen()
         strata = prepare(self.program).strata
         for stratum in with_progress(strata, len(strata), progress) if progress else strata:
             clauses = [c for c in stratum.clauses if id(c) in chosen]
-            if not clauses:
-                continue
-            if stratum.recursive:
-                self._recursive(stratum.predicates, clauses)
+            if stratum.recursive and clauses:
+                yield stratum.predicates, clauses, True
                 continue
             for name in sorted(stratum.predicates):
-                chosen_here = [c for c in clauses if c.head.predicate == name]
-                if chosen_here:
-                    for statement in self._statements(name, chosen_here):
-                        self.statements += 1
-                        self.con.execute(statement)
+                here = [c for c in clauses if c.head.predicate == name]
+                if here:
+                    yield frozenset({name}), here, False
 
     def chosen(self) -> set[int]:
         """The ids of the clauses this run evaluates: those that can apply as of the run's date, of the batch's
@@ -235,10 +243,8 @@ class Run:
             if not added:
                 break
             rounds = {n: [] for n in predicates}
-            for clause in clauses:
-                for position, lit in enumerate(clause.body):
-                    if isinstance(lit, ir.Atom) and not lit.negated and lit.predicate in predicates:
-                        rounds[clause.head.predicate].append(self._query(clause, {position: f"d_{lit.predicate}"}))
+            for clause, reads in delta_reads(clauses, predicates):
+                rounds[clause.head.predicate].append(self._query(clause, reads))
 
     # ── reading back ───────────────────────────────────────────────────────
     def models(self, cases: Iterable[int] | None = None) -> dict[int, dict[str, list[tuple[str, tuple]]]]:
@@ -262,6 +268,16 @@ class Run:
                         args, rule = tuple(values[:width]), values[-1]
                         out[e].setdefault(name, []).append((rule, self.decoder.row(name, args, numbers[e])))
         return out
+
+
+def delta_reads(clauses: list[ir.CompiledClause], predicates: frozenset[str]
+                ) -> Iterator[tuple[ir.CompiledClause, dict[int, str]]]:
+    """A semi-naive round's clause variants: each clause once per positive body atom of the component, that atom
+    reading only the facts the previous round added (``d_<name>``)."""
+    for clause in clauses:
+        for position, lit in enumerate(clause.body):
+            if isinstance(lit, ir.Atom) and not lit.negated and lit.predicate in predicates:
+                yield clause, {position: f"d_{lit.predicate}"}
 
 
 def _province(clause: ir.CompiledClause) -> str | None:
