@@ -144,10 +144,12 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--jobs", type=int, default=1, metavar="N", help="run the scenarios over N processes")
     _lang_arguments(test)
     _engine_argument(test)
-    screen = sub.add_parser("screen", help="screen a register (folder of profiles or JSON Lines) in SQL (DuckDB)",
+    screen = sub.add_parser("screen", help="screen a register (profiles, JSON Lines, or Parquet/CSV tables) in SQL "
+                                           "(DuckDB, or Spark)",
                             description="One row per enterprise plus obligations and sanctions tables; bad "
                                         "entries go to OUT's stem + .errors.jsonl and the run exits 1.")
-    screen.add_argument("input", help="a folder of profiles, or a JSON Lines file (*.jsonl)")
+    screen.add_argument("input", help="a folder of profiles, a JSON Lines file (*.jsonl), or a folder of register "
+                                      "tables (facts/schema/register.md)")
     screen.add_argument("--as-of", required=True, help="the date to screen as of (YYYY-MM-DD)")
     screen.add_argument("--out", default="screening.parquet", help="the enterprises table (default screening.parquet)")
     screen.add_argument("--format", choices=["parquet", "csv", "jsonl"], default=None,

@@ -1,4 +1,5 @@
-"""``cplaw screen``: a register of enterprises screened as of one date in one DuckDB run.
+"""``cplaw screen``: a register of enterprises screened as of one date in SQL (DuckDB; the rules on Spark with
+``derive=cplaw.sql.spark.on_spark(...)``).
 
 Input: a folder of profiles, a JSON Lines file (one cplaw.profile/1 per line), or a register in tables
 (Parquet or CSV, facts/schema/register.md: loaded, checked and made facts in SQL by cplaw.sql.register). Output (``--out FILE``,
