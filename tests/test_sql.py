@@ -15,7 +15,7 @@ import yaml
 pytest.importorskip("duckdb")
 pytest.importorskip("sqlglot")
 
-from cplaw import RuleBase  # noqa: E402
+from cplaw import RuleBase, ir  # noqa: E402
 from cplaw.sql.session import assess_on_sql, item  # noqa: E402
 
 SCENARIOS = sorted(pathlib.Path(__file__).parent.glob("scenarios/**/[0-9]*.yaml"))
@@ -366,3 +366,19 @@ def test_a_parquet_register_may_hold_typed_and_list_columns(tmp_path: pathlib.Pa
     assert main(["screen", str(tmp_path), "--as-of", "2020-07-01", "--out", str(tmp_path / "o.jsonl")]) == 0
     (row,) = map(json.loads, (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines())
     assert row["mandatory_audit"] == ["double_exceed", "toxic"]
+
+
+def test_a_screen_derives_only_what_its_output_tables_read(rules: RuleBase) -> None:
+    """A screen's run keeps the clauses of mandatory / due / status / sanction and of every derived predicate
+    their clauses read (positively or negated), and leaves the rest (`note`) out."""
+    from cplaw.sql.register import OUTPUTS
+    from cplaw.sql.run import Case, Run
+    run = Run(rules.program, rules._rule_base_facts, [], template=Case("", [], _dt.date(2021, 3, 1), ()),
+              outputs=OUTPUTS)
+    chosen = [c for c in run.clauses if id(c) in run.chosen()]
+    heads = {c.head.predicate for c in chosen}
+    derivable = {c.head.predicate for c in run.clauses}
+    assert heads >= OUTPUTS and "note" not in heads and len(chosen) < len(run.clauses)
+    read = {lit.predicate for c in chosen for lit in c.body if isinstance(lit, ir.Atom)}
+    assert read & derivable <= heads
+    assert [c for c in run.clauses if c.head.predicate in heads and id(c) not in run.chosen()] == []
