@@ -40,7 +40,7 @@ if sys.argv[5] != "duckdb":
     from cplaw.sql.spark import on_spark
     derive = on_spark(sys.argv[5])
 run, errors = screen(rules, sys.argv[1], datetime.date.fromisoformat(sys.argv[2]), (), batch_size=int(sys.argv[4]),
-                     derive=derive)
+                     derive=derive, workers=int(sys.argv[6]))
 screened = time.perf_counter()
 write(run, pathlib.Path(sys.argv[3]), "parquet")
 from rich.console import Console
@@ -67,11 +67,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--one-at-a-time", type=int, nargs=2, default=[1000, 200], metavar=("BOTTOMUP", "PYDATALOG"))
     parser.add_argument("--batch-size", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=None, help="batches derived side by side (default: as "
+                        "cplaw screen's, 2 with DuckDB, 1 with Spark)")
     parser.add_argument("--spark", metavar="MASTER", help="derive on Spark at MASTER (e.g. local[2]), not DuckDB: "
                         "CPU and RSS are then the Python process's alone (the JVM's are not counted)")
     parser.add_argument("--keep", type=pathlib.Path, help="keep the generated registers here (and reuse them)")
     args = parser.parse_args()
     from cplaw.sql.register import register_tables, write_register
+    from cplaw.sql.screen import WORKERS
     with tempfile.TemporaryDirectory() as folder:
         for n in args.sizes:
             register = (args.keep or pathlib.Path(folder)) / f"r{n}"
@@ -84,7 +87,7 @@ def main() -> None:
             start = time.perf_counter()
             child = subprocess.Popen([sys.executable, "-c", CHILD, str(register), AS_OF.isoformat(),
                                       str(pathlib.Path(folder) / f"out{n}.parquet"), str(args.batch_size),
-                                      args.spark or "duckdb"],
+                                      args.spark or "duckdb", str(args.workers or (1 if args.spark else WORKERS))],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             out, err = child.communicate()
             wall = time.perf_counter() - start

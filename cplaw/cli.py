@@ -159,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
     screen.add_argument("--batch-size", type=int, default=100_000, metavar="N",
                         help="a register in tables is screened N enterprises at a time, grouped by province, which "
                              "bounds memory (default 100000)")
+    screen.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="with DuckDB: derive N batches side by side, each holding its batch in memory (default "
+                             "2, or 1 on one core); with Spark: 1 (Spark spreads each batch over its executors)")
     screen.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                         help="where the rules run: DuckDB in this process (default), or Spark SQL (pip install "
                              "\"cplaw[spark]\"; needs Java)")
@@ -225,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
 def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
     from .api import parse_as_of
     try:
-        from .sql.screen import on_duckdb, screen, summary, write
+        from .sql.screen import WORKERS, on_duckdb, screen, summary, write
     except ImportError as err:
         raise CplawError(f"cplaw screen needs DuckDB, sqlglot and pyarrow: pip install \"cplaw[sql]\" ({err})") from None
     unknown = [name for name in args.option if name not in rules.options()]
@@ -244,12 +247,15 @@ def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
     day = parse_as_of(args.as_of)
     if rules.first_day is None or day < rules.first_day:
         raise CplawError(f"no cleaner-production law was in force on {day.isoformat()}")
-    derive = on_duckdb
+    derive, workers = on_duckdb, args.workers or WORKERS
+    if args.workers is not None and args.workers < 1:
+        raise CplawError(f"--workers must be at least 1 (not {args.workers})")
     if args.engine == "spark":
+        workers = args.workers or 1
         from .sql.spark import on_spark
         derive = on_spark(args.spark_master, _settings(args.spark_conf))
     run, errors = screen(rules, args.input, day, tuple(dict.fromkeys(args.option)), default_lang(), args.batch_size,
-                         derive)
+                         derive, workers)
     for path in write(run, out, fmt):
         print(f"wrote {path}", file=sys.stderr)
     from rich.console import Console

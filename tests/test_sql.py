@@ -16,6 +16,7 @@ pytest.importorskip("duckdb")
 pytest.importorskip("sqlglot")
 
 from cplaw import RuleBase, ir  # noqa: E402
+from cplaw.errors import CplawError  # noqa: E402
 from cplaw.sql.session import assess_on_sql, item  # noqa: E402
 
 SCENARIOS = sorted(pathlib.Path(__file__).parent.glob("scenarios/**/[0-9]*.yaml"))
@@ -219,19 +220,38 @@ def test_a_register_screened_in_batches_gives_what_one_batch_gives(rules: RuleBa
     docs = _documents(SCENARIOS[::2])
     write_register(register_tables(docs), tmp_path / "register")
     summaries = []
-    for size, out in (("100000", "one.jsonl"), ("5", "many.jsonl")):
+    for size, workers, out in (("100000", "1", "one.jsonl"), ("5", "1", "many.jsonl"), ("5", "3", "side.jsonl")):
         assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", "--out", str(tmp_path / out),
-                     "--batch-size", size]) == 0
+                     "--batch-size", size, "--workers", workers]) == 0
         summaries.append(capsys.readouterr().out)
     one, many = _rows(tmp_path / "one.jsonl"), _rows(tmp_path / "many.jsonl")
-    assert list(one) == [d["enterprise"]["id"] for d in docs] and sorted(many) == sorted(one)
-    assert list(many) != list(one)  # batch by batch: grouped by province
+    assert list(one) == list(many) == [d["enterprise"]["id"] for d in docs]  # the register's order, in batches too
     for ent, row in one.items():
         assert _as_sets(row) == _as_sets(many[ent]), ent
-    assert summaries[0] == summaries[1] and len({d["enterprise"].get("province") for d in docs}) > 5
-    assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", "--batch-size", "0",
-                 "--out", str(tmp_path / "none.jsonl")]) == 1
-    assert "batch size" in capsys.readouterr().err
+    assert summaries[0] == summaries[1] == summaries[2] and len({d["enterprise"].get("province") for d in docs}) > 5
+    # three workers deriving batches side by side write what one worker writes, in the same order
+    assert (tmp_path / "side.jsonl").read_text("utf-8") == (tmp_path / "many.jsonl").read_text("utf-8")
+    for flag in ("--batch-size", "--workers"):
+        assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", flag, "0",
+                     "--out", str(tmp_path / "none.jsonl")]) == 1
+        assert ("batch size" if flag == "--batch-size" else "--workers") in capsys.readouterr().err
+
+
+def test_a_worker_that_fails_stops_the_screen_with_its_error(rules: RuleBase, tmp_path: pathlib.Path) -> None:
+    """An error in one worker's batch reaches the caller (the other workers stop after their batch)."""
+    from cplaw.sql.register import register_tables, write_register
+    from cplaw.sql.screen import on_duckdb, screen
+    write_register(register_tables(_documents(SCENARIOS[:40])), tmp_path / "register")
+    derived = []
+
+    def derive(run, progress):
+        if derived:
+            raise CplawError("the second batch fails")
+        derived.append(run)
+        on_duckdb(run, progress)
+
+    with pytest.raises(CplawError, match="the second batch fails"):
+        screen(rules, str(tmp_path / "register"), _dt.date(2021, 3, 1), (), batch_size=5, derive=derive, workers=2)
 
 
 BAD_ENTERPRISES = """id,name,province,city,industry,size,monitoring,central,nuclear_facility

@@ -13,7 +13,7 @@ import functools
 import json
 import pathlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -301,32 +301,43 @@ OUTPUTS = frozenset({"mandatory", "due", "status", "sanction"})  # what the scre
 class Register:
     """A register loaded and checked: the run over its screened enterprises, and the bad rows found.
 
-    ``screened`` (e, id, province, source, batch) names the enterprises to screen; ``batches`` loads them a
-    batch at a time into the run's tables. Batches follow the provinces (enterprises sorted by province, then
-    by row), and each batch runs only the clauses of its own provinces (and the national ones)."""
+    ``screened`` (e, id, province, source, batch) names the enterprises to screen. Batches follow the provinces
+    (enterprises sorted by province, then by row), and each batch runs only the clauses of its own provinces (and
+    the national ones). A batch is derived by a worker: a Run on its own cursor and schema of the register's
+    database (``worker``), which reads the register's typed tables and calendar from ``main``; workers derive
+    batches side by side."""
 
     run: Run
     errors: list[dict[str, Any]]
     count: int  # how many batches
 
-    def batches(self) -> Iterator[int]:
-        """Each batch's facts loaded in turn (the previous batch's facts and conclusions cleared); ``batch``
-        (e, id, province) names its enterprises."""
-        run, con = self.run, self.run.con
-        for number in range(self.count):
-            if number:
-                run.clear()
-            con.execute("CREATE OR REPLACE TABLE batch AS SELECT e, id, province FROM screened WHERE batch = $b "
-                        "ORDER BY e", {"b": number})
-            run.provinces = frozenset(p for (p,) in con.execute("SELECT DISTINCT province FROM batch").fetchall())
-            for table in spec()["tables"]:  # the typed tables are sorted by batch: a batch's rows are together
-                con.execute(f"CREATE OR REPLACE VIEW t_{table} AS SELECT * FROM all_{table} WHERE batch = {number:d}")
-            for name, query in FACTS.items():
-                if name in run.layout.keyed:
-                    con.execute(f"INSERT INTO f_{name} {query}")
-            _rule_base_facts(run)
-            con.execute(f"INSERT INTO {ENTERPRISES} SELECT e FROM batch")
-            yield number
+    def worker(self, number: int) -> Run:
+        """A Run on a new cursor of the register's database whose tables are its own (schema ``b<number>``,
+        read before ``main``): it derives one batch after another (``load_batch``)."""
+        con = self.run.con.cursor()
+        con.execute(f"CREATE SCHEMA b{number:d}")
+        con.execute(f"SET schema = 'b{number:d}'")
+        con.execute(f"SET search_path = 'b{number:d},main'")
+        run = Run(self.run.program, self.run.rule_base, [], con=con, template=self.run.template,
+                  outputs=self.run.outputs)
+        run.load()
+        return run
+
+    def load_batch(self, run: Run, number: int) -> None:
+        """Batch ``number``'s facts loaded into a worker's tables (its previous batch's facts and conclusions
+        cleared); ``batch`` (e, id, province) names its enterprises."""
+        con = run.con
+        run.clear()
+        con.execute("CREATE OR REPLACE TABLE batch AS SELECT e, id, province FROM main.screened WHERE batch = $b "
+                    "ORDER BY e", {"b": number})
+        run.provinces = frozenset(p for (p,) in con.execute("SELECT DISTINCT province FROM batch").fetchall())
+        for table in spec()["tables"]:  # the typed tables are sorted by batch: a batch's rows are together
+            con.execute(f"CREATE OR REPLACE VIEW t_{table} AS SELECT * FROM main.all_{table} WHERE batch = {number:d}")
+        for name, query in FACTS.items():
+            if name in run.layout.keyed:
+                con.execute(f"INSERT INTO f_{name} {query}")
+        _rule_base_facts(run)
+        con.execute(f"INSERT INTO {ENTERPRISES} SELECT e FROM batch")
 
 
 def screen_register(program: ir.Program, rule_base: dict, folder: pathlib.Path, as_of: _dt.date,

@@ -54,6 +54,7 @@ class Run:
     template: Case | None = None  # a register's run: one as-of date and options for all (facts loaded in SQL)
     provinces: frozenset[str] | None = None  # where set: only these provinces' enterprises are loaded (a batch)
     outputs: frozenset[str] | None = None  # where set: only the predicates these need are derived
+    views: set[str] = field(default_factory=set)  # the derived predicates whose f_ is a view of their w_
 
     def __post_init__(self) -> None:
         first = self.template or (self.cases[0] if self.cases else None)
@@ -94,6 +95,9 @@ class Run:
             self.load_calendar([d for c in self.cases for _, args in c.facts for d in args if isinstance(d, _dt.date)])
 
     def _create_derived(self) -> None:
+        for name in self.views:
+            self.con.execute(f"DROP VIEW f_{name}")
+        self.views.clear()
         for name in self.layout.derived():
             for prefix, witness in (("f_", False), ("w_", True)):
                 cols = ", ".join(f"{c} {t}" for c, t in self.layout.columns(name, witness))
@@ -105,7 +109,8 @@ class Run:
             if p.kind == "input" and name in self.layout.keyed:
                 self.con.execute(f"DELETE FROM f_{name}")
         for name in self.layout.derived():
-            self.con.execute(f"DROP TABLE f_{name}")
+            if name not in self.views:
+                self.con.execute(f"DROP TABLE f_{name}")
             self.con.execute(f"DROP TABLE w_{name}")
         self.con.execute(f"DELETE FROM {ENTERPRISES}")
         self._create_derived()
@@ -204,16 +209,19 @@ class Run:
         return [c for c, _ in self.layout.columns(name)]
 
     def _statements(self, name: str, clauses: list[ir.CompiledClause]) -> list[str]:
-        """The two INSERTs of a non-recursive predicate (witnesses, then facts). Each clause's SELECT is
-        generated once per layout and kept with the program as SQL text (the syntax trees cost more to build
+        """The statements deriving a non-recursive predicate: its witnesses, then its facts. Each clause's SELECT
+        is generated once per layout and kept with the program as SQL text (the syntax trees cost more to build
         and print than DuckDB takes to run them), so that the batches of a register, which run different
-        provinces' clauses, share them; the INSERTs put the clauses' SELECTs together."""
+        provinces' clauses, share them; the INSERT puts the clauses' SELECTs together. Where one rule derives
+        the predicate, its witness rows (distinct) are its distinct facts, and ``f_`` becomes a view of ``w_``
+        (no copy)."""
         selects = [self.clause_sql(clause) for clause in clauses]
-        facts = exp.select(*self._fact_columns(name)).from_(f"w_{name}")
-        if len({c.rule for c in clauses}) > 1:  # one rule: its witness rows, distinct, are distinct facts
-            facts = facts.distinct()
-        return [f"INSERT INTO w_{name} SELECT DISTINCT * FROM ({' UNION ALL '.join(selects)}) AS derived",
-                exp.insert(facts, f"f_{name}", copy=False).sql(DIALECT, copy=False)]
+        columns = ", ".join(self._fact_columns(name))
+        witnesses = f"INSERT INTO w_{name} SELECT DISTINCT * FROM ({' UNION ALL '.join(selects)}) AS derived"
+        if len({c.rule for c in clauses}) > 1:
+            return [witnesses, f"INSERT INTO f_{name} SELECT DISTINCT {columns} FROM w_{name}"]
+        self.views.add(name)
+        return [witnesses, f"DROP TABLE f_{name}", f"CREATE VIEW f_{name} AS SELECT {columns} FROM w_{name}"]
 
     def _recursive(self, predicates: frozenset[str], clauses: list[ir.CompiledClause]) -> None:
         """Semi-naive: the first round runs every clause; each later one re-runs a clause once per body atom of

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import pathlib
+import queue
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -30,40 +33,45 @@ from ..facts_mapping import base_facts
 from ..labels import label
 from ..profile import Profile, _provinces, load_profile, profile_from_document
 from .layout import number_problem
-from .register import BATCH_SIZE, OUTPUTS, is_register, profile_document, screen_register
+from .register import BATCH_SIZE, OUTPUTS, Register, is_register, profile_document, screen_register
 from .run import Case, Run
 
-Derive = Callable[[Run, str], None]  # derives a loaded run's predicates (DuckDB's own, or cplaw.sql.spark's)
+Derive = Callable[[Run, str | None], None]  # derives a loaded run's predicates (DuckDB's own, or cplaw.sql.spark's)
 
 
-def on_duckdb(run: Run, progress: str) -> None:
+def on_duckdb(run: Run, progress: str | None) -> None:
     run.evaluate(progress)
 
 if TYPE_CHECKING:
+    import duckdb
     from rich.table import Table
 
 STATUSES = ("met", "late", "overdue", "pending")
+WORKERS = min(2, os.cpu_count() or 1)  # batches derived side by side by default: each holds one batch in memory
 OBLIGATIONS = """
-SELECT s.id AS enterprise, d.a0 AS duty, d.a1 AS instrument, d.a2 AS round, d.a4 AS due, d.a3 AS due_nominal,
-       st.a4 AS status
-FROM f_due d JOIN screened s ON s.e = d.e
+SELECT s.e AS _e, s.id AS enterprise, d.a0 AS duty, d.a1 AS instrument, d.a2 AS round, d.a4 AS due,
+       d.a3 AS due_nominal, st.a4 AS status
+FROM f_due d JOIN {enterprises} s ON s.e = d.e
 LEFT JOIN f_status st ON st.e = d.e AND st.a0 = d.a0 AND st.a1 = d.a1 AND st.a2 IS NOT DISTINCT FROM d.a2
-     AND st.a3 IS NOT DISTINCT FROM d.a4
-ORDER BY s.e, round, due, duty, instrument"""
+     AND st.a3 IS NOT DISTINCT FROM d.a4"""
 SANCTIONS = """
-SELECT s.id AS enterprise, x.a0 AS duty, x.a5 AS measure, CAST(x.a7 AS BIGINT) AS fine_min,
+SELECT s.e AS _e, s.id AS enterprise, x.a0 AS duty, x.a5 AS measure, CAST(x.a7 AS BIGINT) AS fine_min,
        CAST(x.a8 AS BIGINT) AS fine_max, x.a3 AS provision, x.a1 AS instrument, x.a2 AS round
-FROM (SELECT DISTINCT e, a0, a1, a2, a3, a5, a7, a8 FROM f_sanction) x JOIN screened s ON s.e = x.e
-ORDER BY s.e, round, duty, measure, provision"""
-GROUNDS = "SELECT DISTINCT e, a0 AS ground FROM f_mandatory"
+FROM (SELECT DISTINCT e, a0, a1, a2, a3, a5, a7, a8 FROM f_sanction) x JOIN {enterprises} s ON s.e = x.e"""
+GROUNDS = "SELECT DISTINCT e AS _e, a0 AS ground FROM f_mandatory"
 ENTERPRISES = """
-SELECT s.id AS enterprise, s.province, g.grounds, {counts}, o.earliest_open_due, coalesce(x.n, 0) AS sanctions
+SELECT s.e AS _e, s.id AS enterprise, s.province, g.grounds, {counts}, o.earliest_open_due,
+       coalesce(x.n, 0) AS sanctions
 FROM {enterprises} s
-LEFT JOIN (SELECT e, string_agg(ground, ',' ORDER BY ground) AS grounds FROM b_grounds GROUP BY e) g ON g.e = s.e
-LEFT JOIN (SELECT enterprise, {by_status}, min(due) FILTER (WHERE status = 'pending') AS earliest_open_due
-           FROM b_obligations GROUP BY enterprise) o ON o.enterprise = s.id
-LEFT JOIN (SELECT enterprise, count(*) AS n FROM b_sanctions GROUP BY enterprise) x ON x.enterprise = s.id
-ORDER BY s.e"""
+LEFT JOIN (SELECT _e, string_agg(ground, ',' ORDER BY ground) AS grounds FROM b_grounds GROUP BY _e) g ON g._e = s.e
+LEFT JOIN (SELECT _e, {by_status}, min(due) FILTER (WHERE status = 'pending') AS earliest_open_due
+           FROM b_obligations GROUP BY _e) o ON o._e = s.e
+LEFT JOIN (SELECT _e, count(*) AS n FROM b_sanctions GROUP BY _e) x ON x._e = s.e"""
+TABLES = {  # output table → the order of its rows (``_e``: the enterprise's register row; dropped from the table)
+    "obligations": "_e, round, due, duty, instrument, due_nominal, status",
+    "sanctions": "_e, round, duty, measure, provision, instrument, fine_min, fine_max",
+    "grounds": "_e, ground",
+    "screening": "_e"}
 
 
 def read_register(source: str) -> Iterator[BatchItem]:
@@ -119,22 +127,19 @@ def _number_issues(profile: Profile) -> list[str]:
 
 
 def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ...], lang: str = "en",
-           batch_size: int = BATCH_SIZE, derive: Derive = on_duckdb) -> tuple[Run, list[dict]]:
+           batch_size: int = BATCH_SIZE, derive: Derive = on_duckdb, workers: int = 1) -> tuple[Run, list[dict]]:
     """Read the register, refuse what cannot be screened (with where it is), load the rest into DuckDB and have
-    ``derive`` run the rules (a register in tables ``batch_size`` enterprises at a time, the output tables
-    appended batch by batch)."""
+    ``derive`` run the rules (a register in tables ``batch_size`` enterprises at a time, ``workers`` batches
+    side by side, the output tables put together in the batches' order)."""
     if is_register(pathlib.Path(source)):
         register = screen_register(rules.program, rules._rule_base_facts, pathlib.Path(source), as_of, options,
                                    batch_size)
-        for number in register.batches():
-            progress = label("screen", "strata", lang)
-            register.run.con.execute("SET preserve_insertion_order = false")  # derived tables have no order
-            derive(register.run, progress if register.count == 1 else f"{progress} ({number + 1}/{register.count})")
-            register.run.con.execute("SET preserve_insertion_order = true")  # the output tables have one
-            register.run.check_calendar()
-            _tables(register.run, "batch")
-        if not register.count:
-            _tables(register.run, "screened")
+        if register.count:
+            _batches(register, derive, min(workers, register.count), label("screen", "strata", lang),
+                     label("screen", "batches", lang))
+        else:
+            _tables(register.run, "screened", "_0")
+            _ordered(register.run.con, {table: [f"{table}_0"] for table in TABLES})
         return register.run, register.errors
     errors: list[dict[str, Any]] = []
     cases: list[Case] = []
@@ -164,6 +169,7 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
         raise CplawError(f"{source}: no enterprise could be screened ({len(errors)} errors)")
     run = Run(rules.program, rules._rule_base_facts, cases, outputs=OUTPUTS)
     run.load()
+    run.con.execute("SET preserve_insertion_order = false")  # the derived tables have no order
     derive(run, label("screen", "strata", lang))
     run.check_calendar()
     run.con.register("incoming", pa.table({"e": pa.array([i[0] for i in ids], pa.int32()),
@@ -171,21 +177,82 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
                                            "source": [i[3] for i in ids]}))
     run.con.execute("CREATE TABLE screened AS SELECT * FROM incoming")
     run.con.unregister("incoming")
-    _tables(run)
+    _tables(run, "screened", "_0")
+    _ordered(run.con, {table: [f"{table}_0"] for table in TABLES})
     return run, errors
 
 
-def _tables(run: Run, enterprises: str = "screened") -> None:
-    """The output tables (obligations, sanctions, grounds, screening) of the run's ``enterprises`` (e, id,
-    province), created or, after an earlier batch, appended to."""
+def _batches(register: Register, derive: Derive, workers: int, strata: str, batches: str) -> None:
+    """Every batch of the register derived by ``workers`` workers side by side (DuckDB's threads shared out
+    among them), each batch's output tables kept in its worker's schema; then put together in ``main`` in the
+    register's order. One batch alone shows its strata's progress; several, the batches'."""
+    con = register.run.con
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+    con.execute(f"SET threads = {max(1, threads // workers):d}")
+    con.execute("SET preserve_insertion_order = false")  # the derived tables have no order (a global setting)
+    runs = [register.worker(k) for k in range(workers)]
+    numbers: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for number in range(register.count):
+        numbers.put(number)
+    done: queue.SimpleQueue[tuple[int, int] | BaseException] = queue.SimpleQueue()
+
+    def work(k: int) -> None:
+        """Batches taken in turn by worker ``k`` until none is left (a failure is passed on to the caller)."""
+        run = runs[k]
+        try:
+            while True:
+                try:
+                    number = numbers.get_nowait()
+                except queue.Empty:
+                    return
+                register.load_batch(run, number)
+                derive(run, strata if register.count == 1 else None)
+                run.check_calendar()
+                _tables(run, "batch", f"_{number:d}")
+                done.put((number, k))
+        except BaseException as err:
+            done.put(err)
+            raise
+
+    where: dict[int, int] = {}  # batch → the worker that derived it
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            for k in range(workers):
+                pool.submit(work, k)
+            finished = (done.get() for _ in range(register.count))
+            for item in with_progress(finished, register.count, batches) if register.count > 1 else finished:
+                if isinstance(item, BaseException):
+                    while not numbers.empty():  # the other workers stop after their current batch
+                        numbers.get_nowait()
+                    raise item
+                where[item[0]] = item[1]
+    finally:
+        con.execute(f"SET threads = {threads:d}")
+    _ordered(con, {table: [f"b{where[n]:d}.{table}_{n:d}" for n in range(register.count)] for table in TABLES})
+    register.run.statements += sum(run.statements for run in runs)
+
+
+def _tables(run: Run, enterprises: str = "screened", suffix: str = "") -> None:
+    """The output tables of the run's ``enterprises`` (e, id, province), each created as its name + ``suffix``
+    (in no order: ``_ordered`` puts them together in the register's)."""
     by_status = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
     counts = ", ".join(f"coalesce(o.{s}, 0) AS {s}" for s in STATUSES)
-    appending = run.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'screening'").fetchall()[0][0]
-    for table, query in (("obligations", OBLIGATIONS), ("sanctions", SANCTIONS), ("grounds", GROUNDS),
-                         ("screening", ENTERPRISES.format(counts=counts, by_status=by_status, enterprises=enterprises))):
+    for table, query in zip(TABLES, (OBLIGATIONS, SANCTIONS, GROUNDS, ENTERPRISES)):
+        query = query.format(counts=counts, by_status=by_status, enterprises=enterprises)
         run.con.execute(f"CREATE OR REPLACE TEMP TABLE b_{table} AS {query}")
-        run.con.execute(f"INSERT INTO {table} SELECT * FROM b_{table}" if appending
-                        else f"CREATE TABLE {table} AS SELECT * FROM b_{table}")
+        run.con.execute(f"CREATE TABLE {table}{suffix} AS SELECT * FROM b_{table}")
+
+
+def _ordered(con: duckdb.DuckDBPyConnection, parts: dict[str, list[str]]) -> None:
+    """The output tables, each the union of its ``parts`` in the order of the register's rows (the grounds
+    keep ``_e``: the summary joins them to ``screened``)."""
+    con.execute("SET preserve_insertion_order = true")
+    for table, order in TABLES.items():
+        union = " UNION ALL ".join(f"SELECT * FROM {part}" for part in parts[table])
+        keep = "*" if table == "grounds" else "* EXCLUDE (_e)"
+        con.execute(f"CREATE TABLE {table} AS SELECT {keep} FROM ({union}) ORDER BY {order}")
+        for part in parts[table]:
+            con.execute(f"DROP TABLE {part}")
 
 
 def write(run: Run, out: pathlib.Path, fmt: str) -> list[pathlib.Path]:
@@ -232,13 +299,13 @@ def summary(run: Run, lang: str) -> Table:
     and the totals."""
     from rich.table import Table
     grounds = [g for g in run.program.enums["ground"].values]
-    ground_counts = ", ".join(f"count(DISTINCT m.e) FILTER (WHERE m.ground = '{g}')" for g in grounds)
+    ground_counts = ", ".join(f"count(DISTINCT m._e) FILTER (WHERE m.ground = '{g}')" for g in grounds)
     status_counts = ", ".join(f"(SELECT count(*) FROM obligations o JOIN screened t ON t.id = o.enterprise "
                               f"WHERE t.province = s.province AND o.status = '{st}')" for st in STATUSES)
     rows = run.con.execute(
         f"SELECT s.province, count(DISTINCT s.e), {ground_counts}, {status_counts}, (SELECT count(*) FROM sanctions x "
         "JOIN screened t ON t.id = x.enterprise WHERE t.province = s.province) FROM screened s "
-        "LEFT JOIN grounds m ON m.e = s.e GROUP BY s.province ORDER BY s.province").fetchall()
+        "LEFT JOIN grounds m ON m._e = s.e GROUP BY s.province ORDER BY s.province").fetchall()
     names = {code: (short if lang == "zh" else f"{short} ({code})") for code, _, short in _provinces()}
     table = Table(title=label("screen", "title", lang))
     table.add_column(label("screen", "province", lang))

@@ -85,11 +85,11 @@ def spark_session(master: str = LOCAL, conf: dict[str, str] | None = None) -> Sp
     return session
 
 
-def on_spark(master: str = LOCAL, conf: dict[str, str] | None = None) -> Callable[[Run, str], None]:
+def on_spark(master: str = LOCAL, conf: dict[str, str] | None = None) -> Callable[[Run, str | None], None]:
     """A ``derive`` for cplaw.sql.screen.screen: each batch's run derived on one Spark session."""
     session = spark_session(master, conf)
 
-    def derive(run: Run, progress: str) -> None:
+    def derive(run: Run, progress: str | None) -> None:
         SparkDerivation(run, session).evaluate(progress)
     return derive
 
