@@ -271,12 +271,29 @@ FACTS = {  # input predicate → SELECT (e, args…) over the checked tables
 }
 
 
+@functools.cache
+def _read_columns() -> dict[str, frozenset[str]]:
+    """The columns of each typed table the facts (FACTS) and the as-of filter (LATER) read: only these are typed
+    and kept (a register's names, units, ids in every row… are checked but not held through the batches)."""
+    import sqlglot
+    read: dict[str, set[str]] = {table: set() for table in spec()["tables"]}
+    for query in [*FACTS.values(), *(f"SELECT 1 FROM t_{t} WHERE {c.replace('$as_of', 'NULL')}" for t, c in LATER.items())]:
+        tree = sqlglot.parse_one(query, dialect="duckdb")
+        tables = {t.name[2:] for t in tree.find_all(sqlglot.exp.Table) if t.name.startswith("t_")}
+        for table in tables:
+            read[table] |= {c.name for c in tree.find_all(sqlglot.exp.Column)} & set(spec()["tables"][table]["columns"])
+    return {table: frozenset(names) for table, names in read.items()}
+
+
 def _typed(table: str, columns: dict[str, dict[str, Any]]) -> str:
     """The rows of the screened enterprises, typed: each record with its enterprise's number ``e`` and its
-    field path (``events[2]``: its place among the enterprise's rows of the table, as in a profile)."""
+    field path (``events[2]``: its place among the enterprise's rows of the table, as in a profile), with the
+    columns the facts read."""
     sep = spec()["list_separator"]
     values = []
     for name, column in columns.items():
+        if name not in _read_columns()[table]:
+            continue
         kind, v = column["type"], f"r.{_q(name)}"
         value = {"date": f"CAST({v} AS DATE)", "number": f"CAST({v} AS DECIMAL(38, 18))", "year": f"CAST({v} AS BIGINT)",
                  "bool": f"CAST({v} AS BOOLEAN)",
@@ -392,7 +409,7 @@ def _days(run: Run) -> list[_dt.date]:
     province (with the as-of date: the calendar tables span them)."""
     columns = [f"SELECT min({_q(name)}) AS lo, max({_q(name)}) AS hi FROM all_{table}"
                for table, layout in spec()["tables"].items()
-               for name, column in layout["columns"].items() if column["type"] == "date"]
+               for name, column in layout["columns"].items() if column["type"] == "date" and name in _read_columns()[table]]
     lo, hi = run.con.execute(f"SELECT min(lo), max(hi) FROM ({' UNION ALL '.join(columns)})").fetchall()[0]
     keyed = run.layout.keyed
     days = [a for facts in run.rule_base.values() for name, args in facts if name in keyed for a in args

@@ -256,16 +256,19 @@ def _ordered(con: duckdb.DuckDBPyConnection, parts: dict[str, list[str]]) -> Non
 
 
 def write(run: Run, out: pathlib.Path, fmt: str) -> list[pathlib.Path]:
-    """The tables as Parquet or CSV files, or the enterprises as JSON Lines; the paths written."""
+    """The tables as Parquet (written by DuckDB, row group by row group) or CSV files, or the enterprises as
+    JSON Lines; the paths written."""
     if fmt == "jsonl":
         return [_write_jsonl(run, out)]
     import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
     written = []
     for table, path in (("screening", out), ("obligations", _beside(out, "obligations")),
                         ("sanctions", _beside(out, "sanctions"))):
-        data = run.con.sql(f"SELECT * FROM {table}").to_arrow_table()
-        (pq.write_table if fmt == "parquet" else pacsv.write_csv)(data, str(path))
+        rows = run.con.table(table)
+        if fmt == "parquet":
+            rows.write_parquet(str(path))
+        else:
+            pacsv.write_csv(rows.to_arrow_table(), str(path))
         written.append(path)
     return written
 
