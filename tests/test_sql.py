@@ -220,17 +220,27 @@ def test_a_register_screened_in_batches_gives_what_one_batch_gives(rules: RuleBa
     docs = _documents(SCENARIOS[::2])
     write_register(register_tables(docs), tmp_path / "register")
     summaries = []
-    for size, workers, out in (("100000", "1", "one.jsonl"), ("5", "1", "many.jsonl"), ("5", "3", "side.jsonl")):
+    for size, workers, out in (("100000", "1", "one.jsonl"), ("5", "1", "many.jsonl"), ("5", "3", "side.jsonl"),
+                               ("7", "2", "disk.jsonl")):
+        on_disk = ["--database", str(tmp_path / "screen.duckdb")] if out == "disk.jsonl" else []
         assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", "--out", str(tmp_path / out),
-                     "--batch-size", size, "--workers", workers]) == 0
+                     "--batch-size", size, "--workers", workers, *on_disk]) == 0
         summaries.append(capsys.readouterr().out)
     one, many = _rows(tmp_path / "one.jsonl"), _rows(tmp_path / "many.jsonl")
     assert list(one) == list(many) == [d["enterprise"]["id"] for d in docs]  # the register's order, in batches too
     for ent, row in one.items():
         assert _as_sets(row) == _as_sets(many[ent]), ent
-    assert summaries[0] == summaries[1] == summaries[2] and len({d["enterprise"].get("province") for d in docs}) > 5
-    # three workers deriving batches side by side write what one worker writes, in the same order
-    assert (tmp_path / "side.jsonl").read_text("utf-8") == (tmp_path / "many.jsonl").read_text("utf-8")
+    assert len(set(summaries)) == 1 and len({d["enterprise"].get("province") for d in docs}) > 5
+    # workers deriving batches side by side, in memory or in a database file, write what one worker writes
+    for out in ("side.jsonl", "disk.jsonl"):
+        assert (tmp_path / out).read_text("utf-8") == (tmp_path / "many.jsonl").read_text("utf-8")
+    assert (tmp_path / "screen.duckdb").stat().st_size > 0
+    for source in ("register", "register.jsonl"):  # a database file is never overwritten; it holds tables only
+        (tmp_path / "register.jsonl").write_text("", encoding="utf-8")
+        assert main(["screen", str(tmp_path / source), "--as-of", "2021-03-01", "--database",
+                     str(tmp_path / ("screen.duckdb" if source == "register" else "new.duckdb")),
+                     "--out", str(tmp_path / "none.jsonl")]) == 1
+        assert ("exists" if source == "register" else "register in tables") in capsys.readouterr().err
     for flag in ("--batch-size", "--workers"):
         assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", flag, "0",
                      "--out", str(tmp_path / "none.jsonl")]) == 1

@@ -127,13 +127,15 @@ def _number_issues(profile: Profile) -> list[str]:
 
 
 def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ...], lang: str = "en",
-           batch_size: int = BATCH_SIZE, derive: Derive = on_duckdb, workers: int = 1) -> tuple[Run, list[dict]]:
+           batch_size: int = BATCH_SIZE, derive: Derive = on_duckdb, workers: int = 1,
+           database: pathlib.Path | None = None) -> tuple[Run, list[dict]]:
     """Read the register, refuse what cannot be screened (with where it is), load the rest into DuckDB and have
     ``derive`` run the rules (a register in tables ``batch_size`` enterprises at a time, ``workers`` batches
-    side by side, the output tables put together in the batches' order)."""
+    side by side, the output tables put together in the register's order; held in a new DuckDB ``database``
+    file where one is named)."""
     if is_register(pathlib.Path(source)):
         register = screen_register(rules.program, rules._rule_base_facts, pathlib.Path(source), as_of, options,
-                                   batch_size)
+                                   batch_size, database)
         if register.count:
             _batches(register, derive, min(workers, register.count), label("screen", "strata", lang),
                      label("screen", "batches", lang))
@@ -141,6 +143,9 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
             _tables(register.run, "screened", "_0")
             _ordered(register.run.con, {table: [f"{table}_0"] for table in TABLES})
         return register.run, register.errors
+    if database is not None:
+        raise CplawError(f"{source}: a database file holds a register in tables (facts/schema/register.md); a folder "
+                         "of profiles or a JSON Lines file is screened in memory")
     errors: list[dict[str, Any]] = []
     cases: list[Case] = []
     ids: list[tuple[int, str, str, str]] = []
