@@ -6,6 +6,9 @@ then, side by side, the first 1,000 of them assessed one at a time on the bottom
     python benchmarks/screen_parquet.py --sizes 10000 100000 --one-at-a-time 1000 200
     python benchmarks/screen_parquet.py --sizes 1000000 --one-at-a-time 0 0 --keep /tmp/registers
     python benchmarks/screen_parquet.py --sizes 1000 10000 --one-at-a-time 0 0 --spark 'local[2]'
+    python benchmarks/screen_parquet.py --sizes 10000000 --one-at-a-time 0 0 --keep /tmp/registers --database /tmp
+
+A register of more than 1,000,000 is the 1,000,000 one copied under new ids (``replicate``).
 
 Prints, for each screening process, its wall-clock seconds (end to end: the interpreter's start, the rule base,
 Parquet in, the rules, Parquet out and the summary table), its CPU seconds and its peak RSS (the machine is
@@ -40,7 +43,7 @@ if sys.argv[5] != "duckdb":
     from cplaw.sql.spark import on_spark
     derive = on_spark(sys.argv[5])
 run, errors = screen(rules, sys.argv[1], datetime.date.fromisoformat(sys.argv[2]), (), batch_size=int(sys.argv[4]),
-                     derive=derive, workers=int(sys.argv[6]))
+                     derive=derive, workers=int(sys.argv[6]), database=pathlib.Path(sys.argv[7]) if sys.argv[7] else None)
 screened = time.perf_counter()
 write(run, pathlib.Path(sys.argv[3]), "parquet")
 from rich.console import Console
@@ -62,6 +65,28 @@ def corpus(n: int) -> list[dict]:
     return [g.profile for g in generate(templates(), [], n, seed=13)]
 
 
+GENERATED = 1_000_000  # a larger register is this one's copies under new ids (the profiles in memory would not fit)
+
+
+def replicate(source: pathlib.Path, target: pathlib.Path, times: int) -> None:
+    """``times`` copies of the register in ``source`` (generated first if absent) as one register, the k-th
+    copy's ids suffixed ``~k``."""
+    import duckdb
+
+    from cplaw.sql.register import register_tables, spec, write_register
+    if not (source / "enterprises.parquet").is_file():
+        write_register(register_tables(corpus(GENERATED)), source)
+    target.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE copies AS SELECT range AS k FROM range($n)", {"n": times})
+    for table in spec()["tables"]:
+        key = "id" if table == "enterprises" else "enterprise"
+        con.read_parquet(str(source / f"{table}.parquet")).create("original")
+        con.sql(f"SELECT o.* REPLACE (o.{key} || '~' || c.k AS {key}) FROM copies c, original o ORDER BY c.k") \
+            .write_parquet(str(target / f"{table}.parquet"))
+        con.execute("DROP TABLE original")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
@@ -71,6 +96,8 @@ def main() -> None:
                         "cplaw screen's, 2 with DuckDB, 1 with Spark)")
     parser.add_argument("--spark", metavar="MASTER", help="derive on Spark at MASTER (e.g. local[2]), not DuckDB: "
                         "CPU and RSS are then the Python process's alone (the JVM's are not counted)")
+    parser.add_argument("--database", type=pathlib.Path, metavar="FOLDER", help="screen with the tables in a new "
+                        "DuckDB file in FOLDER (cplaw screen --database), removed afterwards")
     parser.add_argument("--keep", type=pathlib.Path, help="keep the generated registers here (and reuse them)")
     args = parser.parse_args()
     from cplaw.sql.register import register_tables, write_register
@@ -79,18 +106,26 @@ def main() -> None:
         for n in args.sizes:
             register = (args.keep or pathlib.Path(folder)) / f"r{n}"
             start = time.perf_counter()
-            if not (register / "enterprises.parquet").is_file():
+            if not (register / "enterprises.parquet").is_file() and n > GENERATED:
+                replicate(register.with_name(f"r{GENERATED}"), register, n // GENERATED)
+            elif not (register / "enterprises.parquet").is_file():
                 write_register(register_tables(corpus(n)), register)
             facts = sum(__import__("pyarrow.parquet").parquet.read_metadata(p).num_rows for p in register.iterdir())
             print(f"register {n:>9,}: {facts:,} rows written in {time.perf_counter() - start:.0f} s (not timed below)",
                   flush=True)
+            database = args.database / f"screen{n}.duckdb" if args.database else None
+            if database:
+                database.unlink(missing_ok=True)
             start = time.perf_counter()
             child = subprocess.Popen([sys.executable, "-c", CHILD, str(register), AS_OF.isoformat(),
                                       str(pathlib.Path(folder) / f"out{n}.parquet"), str(args.batch_size),
-                                      args.spark or "duckdb", str(args.workers or (1 if args.spark else WORKERS))],
+                                      args.spark or "duckdb", str(args.workers or (1 if args.spark else WORKERS)),
+                                      str(database) if args.database else ""],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             out, err = child.communicate()
             wall = time.perf_counter() - start
+            if database:
+                database.unlink(missing_ok=True)
             if child.returncode:
                 print(err[-2000:])
                 continue
