@@ -140,8 +140,7 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
             _batches(register, derive, min(workers, register.count), label("screen", "strata", lang),
                      label("screen", "batches", lang))
         else:
-            _tables(register.run, "screened", "_0")
-            _ordered(register.run.con, {table: [f"{table}_0"] for table in TABLES})
+            _whole(register.run)
         return register.run, register.errors
     if database is not None:
         raise CplawError(f"{source}: a database file holds a register in tables (facts/schema/register.md); a folder "
@@ -182,8 +181,7 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
                                            "source": [i[3] for i in ids]}))
     run.con.execute("CREATE TABLE screened AS SELECT * FROM incoming")
     run.con.unregister("incoming")
-    _tables(run, "screened", "_0")
-    _ordered(run.con, {table: [f"{table}_0"] for table in TABLES})
+    _whole(run)
     return run, errors
 
 
@@ -237,7 +235,13 @@ def _batches(register: Register, derive: Derive, workers: int, strata: str, batc
     register.run.statements += sum(run.statements for run in runs)
 
 
-def _tables(run: Run, enterprises: str = "screened", suffix: str = "") -> None:
+def _whole(run: Run) -> None:
+    """The output tables of a run screened in one part (its ``screened`` enterprises)."""
+    _tables(run, "screened", "_0")
+    _ordered(run.con, {table: [f"{table}_0"] for table in TABLES})
+
+
+def _tables(run: Run, enterprises: str, suffix: str) -> None:
     """The output tables of the run's ``enterprises`` (e, id, province), each created as its name + ``suffix``
     (in no order: ``_ordered`` puts them together in the register's)."""
     by_status = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
