@@ -161,6 +161,8 @@ def _parser() -> argparse.ArgumentParser:
                              "bounds memory (default 100000)")
     screen.add_argument("--database", metavar="FILE", help="a register in tables: hold its tables in this new DuckDB "
                         "file, which DuckDB keeps on disk beyond its memory limit (default: in memory)")
+    screen.add_argument("--memory-limit", metavar="SIZE", help="a register in tables: DuckDB's memory limit, e.g. "
+                        "4GB (default: 80%% of the machine's); with --database, tables beyond it stay on disk")
     screen.add_argument("--workers", type=int, default=None, metavar="N",
                         help="with DuckDB: derive N batches side by side, each holding its batch in memory (default "
                              "2, or 1 on one core); with Spark: 1 (Spark spreads each batch over its executors)")
@@ -257,7 +259,7 @@ def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
         from .sql.spark import on_spark
         derive = on_spark(args.spark_master, _settings(args.spark_conf))
     run, errors = screen(rules, args.input, day, tuple(dict.fromkeys(args.option)), default_lang(), args.batch_size,
-                         derive, workers, pathlib.Path(args.database) if args.database else None)
+                         derive, workers, pathlib.Path(args.database) if args.database else None, args.memory_limit)
     for path in write(run, out, fmt):
         print(f"wrote {path}", file=sys.stderr)
     from rich.console import Console

@@ -222,7 +222,7 @@ def test_a_register_screened_in_batches_gives_what_one_batch_gives(rules: RuleBa
     summaries = []
     for size, workers, out in (("100000", "1", "one.jsonl"), ("5", "1", "many.jsonl"), ("5", "3", "side.jsonl"),
                                ("7", "2", "disk.jsonl")):
-        on_disk = ["--database", str(tmp_path / "screen.duckdb")] if out == "disk.jsonl" else []
+        on_disk = ["--database", str(tmp_path / "screen.duckdb"), "--memory-limit", "1GB"] if out == "disk.jsonl" else []
         assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", "--out", str(tmp_path / out),
                      "--batch-size", size, "--workers", workers, *on_disk]) == 0
         summaries.append(capsys.readouterr().out)
@@ -241,6 +241,9 @@ def test_a_register_screened_in_batches_gives_what_one_batch_gives(rules: RuleBa
                      str(tmp_path / ("screen.duckdb" if source == "register" else "new.duckdb")),
                      "--out", str(tmp_path / "none.jsonl")]) == 1
         assert ("exists" if source == "register" else "register in tables") in capsys.readouterr().err
+    assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", "--memory-limit", "lots",
+                 "--out", str(tmp_path / "none.jsonl")]) == 1
+    assert "memory limit 'lots'" in capsys.readouterr().err
     for flag in ("--batch-size", "--workers"):
         assert main(["screen", str(tmp_path / "register"), "--as-of", "2021-03-01", flag, "0",
                      "--out", str(tmp_path / "none.jsonl")]) == 1

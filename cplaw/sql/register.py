@@ -359,18 +359,19 @@ class Register:
 
 def screen_register(program: ir.Program, rule_base: dict, folder: pathlib.Path, as_of: _dt.date,
                     options: tuple[str, ...], batch_size: int = BATCH_SIZE,
-                    database: pathlib.Path | None = None) -> Register:
+                    database: pathlib.Path | None = None, memory_limit: str | None = None) -> Register:
     """Load the register's tables and report its bad rows; every enterprise no bad row belongs to is screened,
     ``batch_size`` enterprises at a time (Register.load_batch). The tables are held in memory, or in a new
-    DuckDB ``database`` file (which DuckDB keeps on disk beyond its memory limit)."""
+    DuckDB ``database`` file (which DuckDB keeps on disk beyond its ``memory_limit``, e.g. ``4GB``)."""
     if batch_size < 1:
         raise CplawError(f"the batch size must be at least 1 (not {batch_size})")
     if database is not None and database.exists():
         raise CplawError(f"{database}: exists; the screen's database must be a new file")
+    config = {"memory_limit": memory_limit} if memory_limit is not None else {}
     try:
-        con = duckdb.connect(str(database) if database is not None else ":memory:")
+        con = duckdb.connect(str(database) if database is not None else ":memory:", config=config)
     except duckdb.Error as err:
-        raise CplawError(f"{database}: cannot be created as a DuckDB database ({err})") from None
+        raise CplawError(f"{'memory limit ' + repr(memory_limit) if config else database}: {err}") from None
     run = Run(program, rule_base, [], con=con, template=Case("", [], as_of, options), outputs=OUTPUTS)
     con = run.con
     files = load_tables(con, folder)

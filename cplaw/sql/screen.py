@@ -128,23 +128,23 @@ def _number_issues(profile: Profile) -> list[str]:
 
 def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ...], lang: str = "en",
            batch_size: int = BATCH_SIZE, derive: Derive = on_duckdb, workers: int = 1,
-           database: pathlib.Path | None = None) -> tuple[Run, list[dict]]:
+           database: pathlib.Path | None = None, memory_limit: str | None = None) -> tuple[Run, list[dict]]:
     """Read the register, refuse what cannot be screened (with where it is), load the rest into DuckDB and have
     ``derive`` run the rules (a register in tables ``batch_size`` enterprises at a time, ``workers`` batches
     side by side, the output tables put together in the register's order; held in a new DuckDB ``database``
-    file where one is named)."""
+    file where one is named, DuckDB's memory bounded by ``memory_limit`` where given)."""
     if is_register(pathlib.Path(source)):
         register = screen_register(rules.program, rules._rule_base_facts, pathlib.Path(source), as_of, options,
-                                   batch_size, database)
+                                   batch_size, database, memory_limit)
         if register.count:
             _batches(register, derive, min(workers, register.count), label("screen", "strata", lang),
                      label("screen", "batches", lang))
         else:
             _whole(register.run)
         return register.run, register.errors
-    if database is not None:
-        raise CplawError(f"{source}: a database file holds a register in tables (facts/schema/register.md); a folder "
-                         "of profiles or a JSON Lines file is screened in memory")
+    if database is not None or memory_limit is not None:
+        raise CplawError(f"{source}: a database file and a memory limit are for a register in tables "
+                         "(facts/schema/register.md); a folder of profiles or a JSON Lines file is screened in memory")
     errors: list[dict[str, Any]] = []
     cases: list[Case] = []
     ids: list[tuple[int, str, str, str]] = []
