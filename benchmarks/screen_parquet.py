@@ -6,7 +6,8 @@ then, side by side, the first 1,000 of them assessed one at a time on the bottom
     python benchmarks/screen_parquet.py --sizes 10000 100000 --one-at-a-time 1000 200
     python benchmarks/screen_parquet.py --sizes 1000000 --one-at-a-time 0 0 --keep /tmp/registers
     python benchmarks/screen_parquet.py --sizes 1000 10000 --one-at-a-time 0 0 --spark 'local[2]'
-    python benchmarks/screen_parquet.py --sizes 10000000 --one-at-a-time 0 0 --keep /tmp/registers --database /tmp
+    python benchmarks/screen_parquet.py --sizes 10000000 --one-at-a-time 0 0 --keep /tmp/registers --database /tmp \
+        --memory-limit 3GB
 
 A register of more than 1,000,000 is the 1,000,000 one copied under new ids (``replicate``).
 
@@ -43,7 +44,8 @@ if sys.argv[5] != "duckdb":
     from cplaw.sql.spark import on_spark
     derive = on_spark(sys.argv[5])
 run, errors = screen(rules, sys.argv[1], datetime.date.fromisoformat(sys.argv[2]), (), batch_size=int(sys.argv[4]),
-                     derive=derive, workers=int(sys.argv[6]), database=pathlib.Path(sys.argv[7]) if sys.argv[7] else None)
+                     derive=derive, workers=int(sys.argv[6]), database=pathlib.Path(sys.argv[7]) if sys.argv[7] else None,
+                     memory_limit=sys.argv[8] or None)
 screened = time.perf_counter()
 write(run, pathlib.Path(sys.argv[3]), "parquet")
 from rich.console import Console
@@ -98,6 +100,7 @@ def main() -> None:
                         "CPU and RSS are then the Python process's alone (the JVM's are not counted)")
     parser.add_argument("--database", type=pathlib.Path, metavar="FOLDER", help="screen with the tables in a new "
                         "DuckDB file in FOLDER (cplaw screen --database), removed afterwards")
+    parser.add_argument("--memory-limit", metavar="SIZE", help="DuckDB's memory limit (cplaw screen --memory-limit)")
     parser.add_argument("--keep", type=pathlib.Path, help="keep the generated registers here (and reuse them)")
     args = parser.parse_args()
     from cplaw.sql.register import register_tables, write_register
@@ -120,7 +123,7 @@ def main() -> None:
             child = subprocess.Popen([sys.executable, "-c", CHILD, str(register), AS_OF.isoformat(),
                                       str(pathlib.Path(folder) / f"out{n}.parquet"), str(args.batch_size),
                                       args.spark or "duckdb", str(args.workers or (1 if args.spark else WORKERS)),
-                                      str(database) if args.database else ""],
+                                      str(database) if args.database else "", args.memory_limit or ""],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             out, err = child.communicate()
             wall = time.perf_counter() - start
