@@ -176,6 +176,14 @@ def _rows(path: pathlib.Path) -> dict[str, dict]:
     return {row["enterprise"]: row for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
 
 
+def _by_province(docs: list[dict]) -> list[str]:
+    """The documents' ids in the order a screen writes them: by province code, then in the input's order."""
+    from cplaw.profile import _provinces
+    code = {name: c for c, full, short in _provinces() for name in (c, full, short)}
+    return [d["enterprise"]["id"] for _, _, d in sorted((code[d["enterprise"]["province"]], i, d)
+                                                         for i, d in enumerate(docs))]
+
+
 def _as_sets(row: dict) -> tuple:
     import json
     return (row["mandatory_audit"], sorted(map(json.dumps, row["obligations"])), sorted(map(json.dumps, row["sanctions"])))
@@ -199,7 +207,7 @@ def test_a_register_in_tables_screens_as_its_profiles_do(rules: RuleBase, tmp_pa
     totals = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("│ Total", "│ 合计"))]
     assert [line.split("│")[2].strip() for line in totals] == [str(len(docs))] * 2  # the summary's enterprises
     tables, lines = _rows(tmp_path / "tables.jsonl"), _rows(tmp_path / "lines.jsonl")
-    assert list(tables) == list(lines) == [d["enterprise"]["id"] for d in docs]
+    assert list(tables) == list(lines) == _by_province(docs)
     for ent, row in tables.items():
         assert _as_sets(row) == _as_sets(lines[ent]), ent
     assert sum(bool(r["obligations"]) for r in tables.values()) > len(docs) // 3
@@ -227,7 +235,9 @@ def test_a_register_screened_in_batches_gives_what_one_batch_gives(rules: RuleBa
                      "--batch-size", size, "--workers", workers, *on_disk]) == 0
         summaries.append(capsys.readouterr().out)
     one, many = _rows(tmp_path / "one.jsonl"), _rows(tmp_path / "many.jsonl")
-    assert list(one) == list(many) == [d["enterprise"]["id"] for d in docs]  # the register's order, in batches too
+    # by province, then in the register's order, in batches too
+    assert list(one) == list(many) and sorted(one) == sorted(d["enterprise"]["id"] for d in docs)
+    assert list(one) == _by_province(docs) != [d["enterprise"]["id"] for d in docs]
     for ent, row in one.items():
         assert _as_sets(row) == _as_sets(many[ent]), ent
     assert len(set(summaries)) == 1 and len({d["enterprise"].get("province") for d in docs}) > 5

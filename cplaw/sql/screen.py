@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pyarrow as pa
 
 from ..api import RuleBase
@@ -43,35 +44,36 @@ def on_duckdb(run: Run, progress: str | None) -> None:
     run.evaluate(progress)
 
 if TYPE_CHECKING:
-    import duckdb
     from rich.table import Table
 
 STATUSES = ("met", "late", "overdue", "pending")
 WORKERS = min(2, os.cpu_count() or 1)  # batches derived side by side by default: each holds one batch in memory
 OBLIGATIONS = """
-SELECT s.e AS _e, s.id AS enterprise, d.a0 AS duty, d.a1 AS instrument, d.a2 AS round, d.a4 AS due,
+SELECT s.province AS _p, s.e AS _e, s.id AS enterprise, d.a0 AS duty, d.a1 AS instrument, d.a2 AS round, d.a4 AS due,
        d.a3 AS due_nominal, st.a4 AS status
 FROM f_due d JOIN {enterprises} s ON s.e = d.e
 LEFT JOIN f_status st ON st.e = d.e AND st.a0 = d.a0 AND st.a1 = d.a1 AND st.a2 IS NOT DISTINCT FROM d.a2
      AND st.a3 IS NOT DISTINCT FROM d.a4"""
 SANCTIONS = """
-SELECT s.e AS _e, s.id AS enterprise, x.a0 AS duty, x.a5 AS measure, CAST(x.a7 AS BIGINT) AS fine_min,
+SELECT s.province AS _p, s.e AS _e, s.id AS enterprise, x.a0 AS duty, x.a5 AS measure, CAST(x.a7 AS BIGINT) AS fine_min,
        CAST(x.a8 AS BIGINT) AS fine_max, x.a3 AS provision, x.a1 AS instrument, x.a2 AS round
 FROM (SELECT DISTINCT e, a0, a1, a2, a3, a5, a7, a8 FROM f_sanction) x JOIN {enterprises} s ON s.e = x.e"""
 GROUNDS = "SELECT DISTINCT e AS _e, a0 AS ground FROM f_mandatory"
 ENTERPRISES = """
-SELECT s.e AS _e, s.id AS enterprise, s.province, g.grounds, {counts}, o.earliest_open_due,
+SELECT s.province AS _p, s.e AS _e, s.id AS enterprise, s.province, g.grounds, {counts}, o.earliest_open_due,
        coalesce(x.n, 0) AS sanctions
 FROM {enterprises} s
 LEFT JOIN (SELECT _e, string_agg(ground, ',' ORDER BY ground) AS grounds FROM b_grounds GROUP BY _e) g ON g._e = s.e
 LEFT JOIN (SELECT _e, {by_status}, min(due) FILTER (WHERE status = 'pending') AS earliest_open_due
            FROM b_obligations GROUP BY _e) o ON o._e = s.e
 LEFT JOIN (SELECT _e, count(*) AS n FROM b_sanctions GROUP BY _e) x ON x._e = s.e"""
-TABLES = {  # output table → the order of its rows (``_e``: the enterprise's register row; dropped from the table)
-    "obligations": "_e, round, due, duty, instrument, due_nominal, status",
-    "sanctions": "_e, round, duty, measure, provision, instrument, fine_min, fine_max",
+TABLES = {  # output table → the order of its rows: by province, then by the enterprise's place in the input
+    # (``_p``, ``_e``: dropped from the tables but the grounds' ``_e``, which the summary joins on); a register's
+    # batches are slices of that order, so their tables are put together one after another
+    "obligations": "_p, _e, round, due, duty, instrument, due_nominal, status",
+    "sanctions": "_p, _e, round, duty, measure, provision, instrument, fine_min, fine_max",
     "grounds": "_e, ground",
-    "screening": "_e"}
+    "screening": "_p, _e"}
 
 
 def read_register(source: str) -> Iterator[BatchItem]:
@@ -131,16 +133,20 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
            database: pathlib.Path | None = None, memory_limit: str | None = None) -> tuple[Run, list[dict]]:
     """Read the register, refuse what cannot be screened (with where it is), load the rest into DuckDB and have
     ``derive`` run the rules (a register in tables ``batch_size`` enterprises at a time, ``workers`` batches
-    side by side, the output tables put together in the register's order; held in a new DuckDB ``database``
+    side by side, the output rows by province and then in the input's order; held in a new DuckDB ``database``
     file where one is named, DuckDB's memory bounded by ``memory_limit`` where given)."""
     if is_register(pathlib.Path(source)):
-        register = screen_register(rules.program, rules._rule_base_facts, pathlib.Path(source), as_of, options,
-                                   batch_size, database, memory_limit)
-        if register.count:
-            _batches(register, derive, min(workers, register.count), label("screen", "strata", lang),
-                     label("screen", "batches", lang))
-        else:
-            _whole(register.run)
+        try:
+            register = screen_register(rules.program, rules._rule_base_facts, pathlib.Path(source), as_of, options,
+                                       batch_size, database, memory_limit)
+            if register.count:
+                _batches(register, derive, min(workers, register.count), label("screen", "strata", lang),
+                         label("screen", "batches", lang))
+            else:
+                _whole(register.run)
+        except duckdb.OutOfMemoryException as err:
+            raise CplawError(f"DuckDB ran out of memory ({str(err).splitlines()[0]}); screen with --database FILE, a "
+                             "larger --memory-limit, a smaller --batch-size or fewer --workers") from None
         return register.run, register.errors
     if database is not None or memory_limit is not None:
         raise CplawError(f"{source}: a database file and a memory limit are for a register in tables "
@@ -187,8 +193,8 @@ def screen(rules: RuleBase, source: str, as_of: _dt.date, options: tuple[str, ..
 
 def _batches(register: Register, derive: Derive, workers: int, strata: str, batches: str) -> None:
     """Every batch of the register derived by ``workers`` workers side by side (DuckDB's threads shared out
-    among them), each batch's output tables kept in its worker's schema; then put together in ``main`` in the
-    register's order. One batch alone shows its strata's progress; several, the batches'."""
+    among them), each batch's output tables kept in its worker's schema; then put together in ``main``, batch
+    after batch. One batch alone shows its strata's progress; several, the batches'."""
     con = register.run.con
     threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
     con.execute(f"SET threads = {max(1, threads // workers):d}")
@@ -243,7 +249,7 @@ def _whole(run: Run) -> None:
 
 def _tables(run: Run, enterprises: str, suffix: str) -> None:
     """The output tables of the run's ``enterprises`` (e, id, province), each created as its name + ``suffix``
-    (in no order: ``_ordered`` puts them together in the register's)."""
+    (in no order: ``_ordered`` sorts them)."""
     by_status = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
     counts = ", ".join(f"coalesce(o.{s}, 0) AS {s}" for s in STATUSES)
     for table, query in zip(TABLES, (OBLIGATIONS, SANCTIONS, GROUNDS, ENTERPRISES)):
@@ -253,14 +259,14 @@ def _tables(run: Run, enterprises: str, suffix: str) -> None:
 
 
 def _ordered(con: duckdb.DuckDBPyConnection, parts: dict[str, list[str]]) -> None:
-    """The output tables, each the union of its ``parts`` in the order of the register's rows (the grounds
-    keep ``_e``: the summary joins them to ``screened``)."""
+    """The output tables, each its ``parts`` (batches, in order) one after another, each part sorted as
+    TABLES says (a part at a time: no sort of the whole register)."""
     con.execute("SET preserve_insertion_order = true")
     for table, order in TABLES.items():
-        union = " UNION ALL ".join(f"SELECT * FROM {part}" for part in parts[table])
-        keep = "*" if table == "grounds" else "* EXCLUDE (_e)"
-        con.execute(f"CREATE TABLE {table} AS SELECT {keep} FROM ({union}) ORDER BY {order}")
-        for part in parts[table]:
+        keep = "*" if table == "grounds" else "* EXCLUDE (_p, _e)"
+        for number, part in enumerate(parts[table]):
+            rows = f"SELECT {keep} FROM {part} ORDER BY {order}"
+            con.execute(f"INSERT INTO {table} {rows}" if number else f"CREATE TABLE {table} AS {rows}")
             con.execute(f"DROP TABLE {part}")
 
 
