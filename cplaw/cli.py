@@ -251,10 +251,10 @@ def _screen(rules: RuleBase, args: argparse.Namespace) -> int:
     day = parse_as_of(args.as_of)
     if rules.first_day is None or day < rules.first_day:
         raise CplawError(f"no cleaner-production law was in force on {day.isoformat()}")
-    derive, workers = on_duckdb, args.workers or WORKERS
     if args.workers is not None and args.workers < 1:
         raise CplawError(f"--workers must be at least 1 (not {args.workers})")
-    if args.engine == "spark":
+    derive, workers = on_duckdb, args.workers or WORKERS
+    if args.engine == "spark":  # Spark spreads a batch over its executors: one batch at a time unless asked
         workers = args.workers or 1
         from .sql.spark import on_spark
         derive = on_spark(args.spark_master, _settings(args.spark_conf))

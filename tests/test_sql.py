@@ -425,3 +425,24 @@ def test_a_screen_derives_only_what_its_output_tables_read(rules: RuleBase) -> N
     read = {lit.predicate for c in chosen for lit in c.body if isinstance(lit, ir.Atom)}
     assert read & derivable <= heads
     assert [c for c in run.clauses if c.head.predicate in heads and id(c) not in run.chosen()] == []
+
+
+def test_fact_tables_hold_each_derived_fact_once(rules: RuleBase, tmp_path: pathlib.Path) -> None:
+    """After a screen's batch, every derived predicate's f_ (a view of w_ where one rule derives it, a table
+    otherwise) holds exactly the distinct facts of its witnesses; both kinds occur. The run keeps the memory limit
+    it was given."""
+    from cplaw.sql.register import register_tables, write_register
+    from cplaw.sql.screen import screen
+    write_register(register_tables(_documents(SCENARIOS[::4])), tmp_path / "register")
+    run, _ = screen(rules, str(tmp_path / "register"), _dt.date(2021, 3, 1), (), memory_limit="1GB")
+    assert run.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == "953.6 MiB"
+    worker = run.con.cursor()
+    worker.execute("SET search_path = 'b0,main'")
+    views = {v for (v,) in worker.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'b0'").fetchall()}
+    assert len(views) > 20 and len([n for n in run.layout.derived() if f"f_{n}" not in views]) > 20
+    for name in run.layout.derived():
+        columns = ", ".join(c for c, _ in run.layout.columns(name))
+        facts, distinct, witnessed = worker.execute(
+            f"SELECT (SELECT count(*) FROM f_{name}), (SELECT count(*) FROM (SELECT DISTINCT * FROM f_{name})), "
+            f"(SELECT count(*) FROM (SELECT DISTINCT {columns} FROM w_{name}))").fetchall()[0]
+        assert facts == distinct == witnessed, name

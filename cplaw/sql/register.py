@@ -277,7 +277,7 @@ def _read_columns() -> dict[str, frozenset[str]]:
     and kept (a register's names, units, ids in every row… are checked but not held through the batches)."""
     import sqlglot
     read: dict[str, set[str]] = {table: set() for table in spec()["tables"]}
-    for query in [*FACTS.values(), *(f"SELECT 1 FROM t_{t} WHERE {c.replace('$as_of', 'NULL')}" for t, c in LATER.items())]:
+    for query in [*FACTS.values(), *(f"SELECT 1 FROM t_{t} WHERE {c}" for t, c in LATER.items())]:
         tree = sqlglot.parse_one(query, dialect="duckdb")
         tables = {t.name[2:] for t in tree.find_all(sqlglot.exp.Table) if t.name.startswith("t_")}
         for table in tables:
